@@ -1,0 +1,3 @@
+module balcao
+
+go 1.26.8

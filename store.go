@@ -1,0 +1,107 @@
+package balcao
+
+import (
+	"context"
+	"time"
+)
+
+// Clock tells the time. Everything that depends on time reads it through a
+// Clock so tests can move it.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the wall clock, in UTC.
+type SystemClock struct{}
+
+// Now returns the current time in UTC.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }
+
+// NewTicket is what a channel hands to the store to open a ticket. The
+// requester is found by email or created as a requester; organisation and
+// team are found by code. Ticket, first message, attachments and first
+// events are committed together or not at all.
+type NewTicket struct {
+	Subject          string
+	RequestType      string
+	Service          string
+	Status           Status // StatusNew or StatusPendingRequester
+	Impact, Urgency  int
+	Channel          Channel
+	Language         string
+	RequesterEmail   string
+	RequesterName    string
+	OrganisationCode string
+	TeamCode         string
+	Fields           map[string]string
+	Missing          []FieldProblem
+	DueAt            time.Time
+	Message          *Message // the first message; may be nil for API-created tickets without text
+	Actor            Actor
+	Now              time.Time
+}
+
+// TicketFilter selects tickets for a list. Zero values do not filter.
+type TicketFilter struct {
+	Statuses       []Status
+	RequesterEmail string
+	RequestType    string
+	TeamID         int64
+	UpdatedSince   time.Time
+	Limit          int    // 1..200, default 50
+	Cursor         string // opaque, from a previous TicketPage
+}
+
+// TicketPage is one page of a ticket list, newest update first.
+type TicketPage struct {
+	Tickets []*Ticket
+	Next    string // cursor for the next page; "" on the last page
+}
+
+// QueueFilter selects the open tickets of a team ordered by due time, the
+// way an agent works them: soonest due first, tickets without a due time last.
+type QueueFilter struct {
+	TeamID int64
+	Limit  int
+}
+
+// Store is the persistence the desk needs. SQLite and PostgreSQL implement
+// it, and one conformance suite (storetest) holds both to the same behaviour.
+type Store interface {
+	// Ping checks the database answers.
+	Ping(ctx context.Context) error
+	// CheckMigrated returns an error unless every migration is applied.
+	CheckMigrated(ctx context.Context) error
+	Close() error
+
+	CreateOrganisation(ctx context.Context, o *Organisation) error
+	OrganisationByCode(ctx context.Context, code string) (*Organisation, error)
+
+	CreateUser(ctx context.Context, u *User) error
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	UserByID(ctx context.Context, id int64) (*User, error)
+	CountUsers(ctx context.Context, role Role) (int, error)
+
+	UpsertTeam(ctx context.Context, t *Team) error
+	TeamByCode(ctx context.Context, code string) (*Team, error)
+
+	CreateToken(ctx context.Context, t *APIToken) error
+	// TokenByHash returns the unrevoked token with this hash and its user,
+	// ENOTFOUND otherwise, and records the use at now.
+	TokenByHash(ctx context.Context, hash [32]byte, now time.Time) (*APIToken, *User, error)
+	ListTokens(ctx context.Context) ([]*APIToken, error)
+	RevokeToken(ctx context.Context, id int64, now time.Time) error
+
+	// CreateTicket opens a ticket with a new, never reused number.
+	CreateTicket(ctx context.Context, nt *NewTicket) (*Ticket, error)
+	TicketByNumber(ctx context.Context, n TicketNumber) (*Ticket, error)
+	ListTickets(ctx context.Context, f TicketFilter) (*TicketPage, error)
+	Queue(ctx context.Context, f QueueFilter) ([]*Ticket, error)
+	Messages(ctx context.Context, ticketID int64) ([]*Message, error)
+	Events(ctx context.Context, ticketID int64) ([]*Event, error)
+	// ChangeStatus moves a ticket to another state if the lifecycle allows
+	// it, recording an event; an illegal move is EINVALID and changes nothing.
+	ChangeStatus(ctx context.Context, ticketID int64, to Status, actor Actor, reason string, now time.Time) (*Ticket, error)
+	// AddMessage appends a message (with attachments) to a ticket's thread.
+	AddMessage(ctx context.Context, ticketID int64, m *Message, actor Actor) error
+	// Blob returns the content of an attachment by its SHA-256.
+	Blob(ctx context.Context, sha256 string) ([]byte, error)
+}
