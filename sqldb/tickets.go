@@ -1,0 +1,551 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"balcao"
+)
+
+// openStatusSQL must be written exactly as in the partial queue index of
+// both schemas, so that the planner can use that index.
+const openStatusSQL = `status IN ('new', 'open', 'pending_requester', 'pending_approval')`
+
+const ticketSelect = `SELECT t.id, t.number, t.subject, t.request_type, t.service, t.status, t.impact, t.urgency, t.priority,
+	t.channel, t.language, t.requester_id, u.email, u.name, t.organisation_id, COALESCE(o.code, ''), COALESCE(o.name, ''),
+	t.team_id, COALESCE(tm.code, ''), COALESCE(tm.name, ''), t.assignee_id, COALESCE(a.email, ''), COALESCE(a.name, ''),
+	t.fields, t.missing, t.reopen_count, t.merged_into,
+	t.created_at, t.updated_at, t.first_response_at, t.due_at, t.resolved_at, t.closed_at
+FROM tickets t
+JOIN users u ON u.id = t.requester_id
+LEFT JOIN organisations o ON o.id = t.organisation_id
+LEFT JOIN teams tm ON tm.id = t.team_id
+LEFT JOIN users a ON a.id = t.assignee_id`
+
+func scanTicket(row interface{ Scan(...any) error }) (*balcao.Ticket, error) {
+	t := &balcao.Ticket{}
+	var fields, missing string
+	err := row.Scan(&t.ID, &t.Number, &t.Subject, &t.RequestType, &t.Service, &t.Status, &t.Impact, &t.Urgency, &t.Priority,
+		&t.Channel, &t.Language, &t.RequesterID, &t.RequesterEmail, &t.RequesterName,
+		idScan{&t.OrganisationID}, &t.OrganisationCode, &t.OrganisationName,
+		idScan{&t.TeamID}, &t.TeamCode, &t.TeamName, idScan{&t.AssigneeID}, &t.AssigneeEmail, &t.AssigneeName,
+		&fields, &missing, &t.ReopenCount, idScan{&t.MergedInto},
+		dbTime{&t.CreatedAt}, dbTime{&t.UpdatedAt}, dbTime{&t.FirstResponseAt}, dbTime{&t.DueAt}, dbTime{&t.ResolvedAt}, dbTime{&t.ClosedAt})
+	if err != nil {
+		return nil, err
+	}
+	t.Fields = map[string]string{}
+	if err := json.Unmarshal([]byte(fields), &t.Fields); err != nil {
+		return nil, errf("ticket %s: fields: %v", t.Number, err)
+	}
+	if err := json.Unmarshal([]byte(missing), &t.Missing); err != nil {
+		return nil, errf("ticket %s: missing: %v", t.Number, err)
+	}
+	return t, nil
+}
+
+func (db *DB) validateNewTicket(nt *balcao.NewTicket) error {
+	if nt.Status == "" {
+		nt.Status = balcao.StatusNew
+	}
+	if nt.Status != balcao.StatusNew && nt.Status != balcao.StatusPendingRequester && nt.Status != balcao.StatusPendingApproval {
+		return balcao.Errorf(balcao.EINVALID, "status: a new ticket starts as new, pending_requester or pending_approval, not %s", nt.Status)
+	}
+	nt.RequesterEmail = strings.ToLower(strings.TrimSpace(nt.RequesterEmail))
+	if nt.RequesterEmail == "" || !strings.Contains(nt.RequesterEmail, "@") {
+		return balcao.Errorf(balcao.EINVALID, "requester: %q is not an email address", nt.RequesterEmail)
+	}
+	if !nt.Channel.Valid() {
+		return balcao.Errorf(balcao.EINVALID, "channel: %q is not one of email, portal, phone, api", nt.Channel)
+	}
+	if nt.Impact == 0 {
+		nt.Impact = 2
+	}
+	if nt.Urgency == 0 {
+		nt.Urgency = 2
+	}
+	if nt.Impact < 1 || nt.Impact > 3 || nt.Urgency < 1 || nt.Urgency > 3 {
+		return balcao.Errorf(balcao.EINVALID, "impact and urgency go from 1 (high) to 3 (low)")
+	}
+	if nt.Language == "" {
+		nt.Language = "pt-PT"
+	}
+	if nt.Now.IsZero() {
+		nt.Now = time.Now().UTC()
+	}
+	if nt.Message != nil {
+		if err := db.checkMessage(nt.Message); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) checkMessage(m *balcao.Message) error {
+	if m.Direction == "" {
+		m.Direction = balcao.DirectionIn
+	}
+	if !m.Direction.Valid() {
+		return balcao.Errorf(balcao.EINVALID, "direction: %q is not one of in, out, note", m.Direction)
+	}
+	if !m.Channel.Valid() {
+		return balcao.Errorf(balcao.EINVALID, "channel: %q is not one of email, portal, phone, api", m.Channel)
+	}
+	for _, a := range m.Attachments {
+		if int64(len(a.Data)) > db.opt.MaxAttachmentBytes {
+			return balcao.Errorf(balcao.EINVALID, "attachment %q is %d bytes; the limit is %d bytes", a.Filename, len(a.Data), db.opt.MaxAttachmentBytes)
+		}
+		sum := sha256.Sum256(a.Data)
+		a.SHA256 = hex.EncodeToString(sum[:])
+		a.Size = int64(len(a.Data))
+		if a.MediaType == "" {
+			a.MediaType = "application/octet-stream"
+		}
+	}
+	return nil
+}
+
+// CreateTicket opens a ticket: requester upserted, number drawn, ticket,
+// first message, attachments and events written in one transaction.
+func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.Ticket, error) {
+	if err := db.validateNewTicket(nt); err != nil {
+		return nil, err
+	}
+	fields, err := json.Marshal(nonNilMap(nt.Fields))
+	if err != nil {
+		return nil, err
+	}
+	missing, err := json.Marshal(nonNilSlice(nt.Missing))
+	if err != nil {
+		return nil, err
+	}
+	var number balcao.TicketNumber
+	var id int64
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var requesterID, orgID int64
+		err := tx.QueryRowContext(ctx, db.d.q(`INSERT INTO users (email, name, role, language, password_hash, disabled, created_at)
+			VALUES (?, ?, 'requester', ?, '', FALSE, ?)
+			ON CONFLICT (email) DO UPDATE SET name = CASE WHEN users.name = '' THEN excluded.name ELSE users.name END
+			RETURNING id, organisation_id`),
+			nt.RequesterEmail, nt.RequesterName, nt.Language, db.d.t(nt.Now)).Scan(&requesterID, idScan{&orgID})
+		if err != nil {
+			return err
+		}
+		if nt.OrganisationCode != "" {
+			err := tx.QueryRowContext(ctx, db.d.q(`SELECT id FROM organisations WHERE code = ?`), nt.OrganisationCode).Scan(&orgID)
+			if err != nil {
+				return notFoundAs(err, balcao.EINVALID, "organisation: no organisation with code %q", nt.OrganisationCode)
+			}
+		}
+		var teamID int64
+		if nt.TeamCode != "" {
+			err := tx.QueryRowContext(ctx, db.d.q(`SELECT id FROM teams WHERE code = ?`), nt.TeamCode).Scan(&teamID)
+			if err != nil {
+				return notFoundAs(err, balcao.EINVALID, "team: no team with code %q", nt.TeamCode)
+			}
+		}
+		year := nt.Now.Year()
+		var seq int64
+		err = tx.QueryRowContext(ctx, db.d.q(`INSERT INTO ticket_counters (prefix, year, value) VALUES (?, ?, 1)
+			ON CONFLICT (prefix, year) DO UPDATE SET value = ticket_counters.value + 1 RETURNING value`),
+			db.opt.NumberPrefix, year).Scan(&seq)
+		if err != nil {
+			return err
+		}
+		number = balcao.FormatTicketNumber(db.opt.NumberPrefix, year, seq)
+		now := db.d.t(nt.Now)
+		err = tx.QueryRowContext(ctx, db.d.q(`INSERT INTO tickets (number, subject, request_type, service, status, impact, urgency, priority,
+			channel, language, requester_id, organisation_id, team_id, fields, missing, created_at, updated_at, due_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			string(number), nt.Subject, nt.RequestType, nt.Service, string(nt.Status), nt.Impact, nt.Urgency,
+			balcao.PriorityFor(nt.Impact, nt.Urgency), string(nt.Channel), nt.Language, requesterID, nullID(orgID), nullID(teamID),
+			string(fields), string(missing), now, now, db.d.due(nt.DueAt)).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if err := db.insertEvent(ctx, tx, &balcao.Event{TicketID: id, ActorID: nt.Actor.ID, ActorName: actorName(nt.Actor),
+			Kind: balcao.EventCreated, To: string(nt.Status), CreatedAt: nt.Now}); err != nil {
+			return err
+		}
+		if nt.Message != nil {
+			nt.Message.TicketID = id
+			if nt.Message.CreatedAt.IsZero() {
+				nt.Message.CreatedAt = nt.Now
+			}
+			if err := db.insertMessage(ctx, tx, nt.Message); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if nt.Message != nil && nt.Message.MessageID != "" {
+			err = db.conflict(err, "message %s is already stored", nt.Message.MessageID)
+		}
+		return nil, err
+	}
+	return db.ticketBy(ctx, db.read, "t.id = ?", id)
+}
+
+func notFoundAs(err error, code, format string, args ...any) error {
+	if err == sql.ErrNoRows {
+		return balcao.Errorf(code, format, args...)
+	}
+	return err
+}
+
+func actorName(a balcao.Actor) string {
+	if a.Name == "" {
+		return balcao.SystemActor.Name
+	}
+	return a.Name
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+func nonNilSlice(s []balcao.FieldProblem) []balcao.FieldProblem {
+	if s == nil {
+		return []balcao.FieldProblem{}
+	}
+	return s
+}
+
+func (db *DB) insertEvent(ctx context.Context, q querier, e *balcao.Event) error {
+	return q.QueryRowContext(ctx, db.d.q(`INSERT INTO events (ticket_id, actor_id, actor_name, kind, field, from_value, to_value, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		e.TicketID, nullID(e.ActorID), e.ActorName, string(e.Kind), e.Field, e.From, e.To, e.Reason, db.d.t(e.CreatedAt)).Scan(&e.ID)
+}
+
+func (db *DB) insertMessage(ctx context.Context, q querier, m *balcao.Message) error {
+	err := q.QueryRowContext(ctx, db.d.q(`INSERT INTO messages (ticket_id, direction, channel, from_addr, from_name, author_id, subject,
+		body_text, body_html, message_id, auto, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		m.TicketID, string(m.Direction), string(m.Channel), m.FromAddr, m.FromName, nullID(m.AuthorID), m.Subject,
+		m.Text, m.HTML, m.MessageID, m.Auto, db.d.t(m.CreatedAt)).Scan(&m.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range m.Attachments {
+		if _, err := q.ExecContext(ctx, db.d.q(`INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
+			a.SHA256, a.Size, a.Data, db.d.t(m.CreatedAt)); err != nil {
+			return err
+		}
+		a.MessageID = m.ID
+		if err := q.QueryRowContext(ctx, db.d.q(`INSERT INTO attachments (message_id, filename, media_type, size, sha256, content_id)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), m.ID, a.Filename, a.MediaType, a.Size, a.SHA256, a.ContentID).Scan(&a.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) ticketBy(ctx context.Context, q querier, where string, arg any) (*balcao.Ticket, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, db.d.q(ticketSelect+" WHERE "+where), arg))
+	if err != nil {
+		return nil, notFound(err, "no ticket %v", arg)
+	}
+	return t, nil
+}
+
+// TicketByNumber finds a ticket by its number.
+func (db *DB) TicketByNumber(ctx context.Context, n balcao.TicketNumber) (*balcao.Ticket, error) {
+	t, err := scanTicket(db.read.QueryRowContext(ctx, db.d.q(ticketSelect+" WHERE t.number = ?"), string(n)))
+	if err != nil {
+		return nil, notFound(err, "no ticket %s", n)
+	}
+	return t, nil
+}
+
+// cursor is the keyset position of the last ticket of a page.
+type cursor struct {
+	updated time.Time
+	id      int64
+}
+
+func encodeCursor(t *balcao.Ticket) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(t.UpdatedAt.UnixMicro(), 10) + "." + strconv.FormatInt(t.ID, 10)))
+}
+
+func decodeCursor(s string) (cursor, error) {
+	bad := balcao.Errorf(balcao.EINVALID, "cursor: %q is not a cursor returned by this list; start again without it", s)
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, bad
+	}
+	us, ids, ok := strings.Cut(string(b), ".")
+	if !ok {
+		return cursor{}, bad
+	}
+	u, err1 := strconv.ParseInt(us, 10, 64)
+	id, err2 := strconv.ParseInt(ids, 10, 64)
+	if err1 != nil || err2 != nil {
+		return cursor{}, bad
+	}
+	return cursor{time.UnixMicro(u).UTC(), id}, nil
+}
+
+// ListTickets lists tickets newest update first, with keyset pagination.
+func (db *DB) ListTickets(ctx context.Context, f balcao.TicketFilter) (*balcao.TicketPage, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	if f.Limit > 200 {
+		return nil, balcao.Errorf(balcao.EINVALID, "limit: at most 200 tickets per page")
+	}
+	var where []string
+	var args []any
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			if !s.Valid() {
+				return nil, balcao.Errorf(balcao.EINVALID, "status: %q is not a status", s)
+			}
+			ph[i] = "?"
+			args = append(args, string(s))
+		}
+		where = append(where, "t.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.RequesterEmail != "" {
+		where = append(where, "u.email = ?")
+		args = append(args, strings.ToLower(strings.TrimSpace(f.RequesterEmail)))
+	}
+	if f.RequestType != "" {
+		where = append(where, "t.request_type = ?")
+		args = append(args, f.RequestType)
+	}
+	if f.TeamID != 0 {
+		where = append(where, "t.team_id = ?")
+		args = append(args, f.TeamID)
+	}
+	if !f.UpdatedSince.IsZero() {
+		where = append(where, "t.updated_at >= ?")
+		args = append(args, db.d.t(f.UpdatedSince))
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, "(t.updated_at < ? OR (t.updated_at = ? AND t.id < ?))")
+		args = append(args, db.d.t(c.updated), db.d.t(c.updated), c.id)
+	}
+	query := ticketSelect
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY t.updated_at DESC, t.id DESC LIMIT ?"
+	args = append(args, f.Limit+1)
+	// Dynamic query text: rewrite placeholders without caching.
+	if db.d.Numbered {
+		query = renumber(query)
+	}
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	page := &balcao.TicketPage{}
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		page.Tickets = append(page.Tickets, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Tickets) > f.Limit {
+		page.Tickets = page.Tickets[:f.Limit]
+		page.Next = encodeCursor(page.Tickets[f.Limit-1])
+	}
+	return page, nil
+}
+
+func renumber(query string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Queue returns a team's open tickets, soonest due first.
+func (db *DB) Queue(ctx context.Context, f balcao.QueueFilter) ([]*balcao.Ticket, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	rows, err := db.read.QueryContext(ctx, db.d.q(ticketSelect+` WHERE t.team_id = ? AND t.`+openStatusSQL+`
+		ORDER BY t.due_at, t.id LIMIT ?`), f.TeamID, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*balcao.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Messages returns a ticket's thread, oldest first, with attachment metadata.
+func (db *DB) Messages(ctx context.Context, ticketID int64) ([]*balcao.Message, error) {
+	rows, err := db.read.QueryContext(ctx, db.d.q(`SELECT id, ticket_id, direction, channel, from_addr, from_name, author_id, subject,
+		body_text, body_html, message_id, auto, created_at FROM messages WHERE ticket_id = ? ORDER BY id`), ticketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*balcao.Message
+	byID := map[int64]*balcao.Message{}
+	for rows.Next() {
+		m := &balcao.Message{}
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Direction, &m.Channel, &m.FromAddr, &m.FromName, idScan{&m.AuthorID}, &m.Subject,
+			&m.Text, &m.HTML, &m.MessageID, &m.Auto, dbTime{&m.CreatedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+		byID[m.ID] = m
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	arows, err := db.read.QueryContext(ctx, db.d.q(`SELECT a.id, a.message_id, a.filename, a.media_type, a.size, a.sha256, a.content_id
+		FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ? ORDER BY a.id`), ticketID)
+	if err != nil {
+		return nil, err
+	}
+	defer arows.Close()
+	for arows.Next() {
+		a := &balcao.Attachment{}
+		if err := arows.Scan(&a.ID, &a.MessageID, &a.Filename, &a.MediaType, &a.Size, &a.SHA256, &a.ContentID); err != nil {
+			return nil, err
+		}
+		if m := byID[a.MessageID]; m != nil {
+			m.Attachments = append(m.Attachments, a)
+		}
+	}
+	return out, arows.Err()
+}
+
+// Events returns a ticket's history, oldest first.
+func (db *DB) Events(ctx context.Context, ticketID int64) ([]*balcao.Event, error) {
+	rows, err := db.read.QueryContext(ctx, db.d.q(`SELECT id, ticket_id, actor_id, actor_name, kind, field, from_value, to_value, reason, created_at
+		FROM events WHERE ticket_id = ? ORDER BY id`), ticketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*balcao.Event
+	for rows.Next() {
+		e := &balcao.Event{}
+		if err := rows.Scan(&e.ID, &e.TicketID, idScan{&e.ActorID}, &e.ActorName, &e.Kind, &e.Field, &e.From, &e.To, &e.Reason, dbTime{&e.CreatedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ChangeStatus moves a ticket to another state when the lifecycle allows it.
+func (db *DB) ChangeStatus(ctx context.Context, ticketID int64, to balcao.Status, actor balcao.Actor, reason string, now time.Time) (*balcao.Ticket, error) {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var from balcao.Status
+		// The conditional UPDATE below makes the check and the write atomic
+		// even on PostgreSQL under READ COMMITTED.
+		if err := tx.QueryRowContext(ctx, db.d.q(`SELECT status FROM tickets WHERE id = ?`), ticketID).Scan(&from); err != nil {
+			return notFound(err, "no ticket with id %d", ticketID)
+		}
+		if err := balcao.CheckTransition(from, to); err != nil {
+			return err
+		}
+		set := "status = ?, updated_at = ?"
+		args := []any{string(to), db.d.t(now)}
+		switch to {
+		case balcao.StatusResolved:
+			set += ", resolved_at = ?"
+			args = append(args, db.d.t(now))
+		case balcao.StatusClosed, balcao.StatusCancelled, balcao.StatusMerged:
+			set += ", closed_at = ?"
+			args = append(args, db.d.t(now))
+		case balcao.StatusOpen:
+			if from == balcao.StatusResolved {
+				set += ", reopen_count = reopen_count + 1, resolved_at = NULL"
+			}
+		}
+		args = append(args, ticketID, string(from))
+		res, err := tx.ExecContext(ctx, db.d.q(`UPDATE tickets SET `+set+` WHERE id = ? AND status = ?`), args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return balcao.Errorf(balcao.ECONFLICT, "the ticket changed meanwhile; reload it and try again")
+		}
+		return db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
+			Kind: balcao.EventStatus, Field: "status", From: string(from), To: string(to), Reason: reason, CreatedAt: now})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.ticketBy(ctx, db.read, "t.id = ?", ticketID)
+}
+
+// AddMessage appends a message to a ticket and records it in the history.
+func (db *DB) AddMessage(ctx context.Context, ticketID int64, m *balcao.Message, actor balcao.Actor) error {
+	if err := db.checkMessage(m); err != nil {
+		return err
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = time.Now().UTC()
+	}
+	m.TicketID = ticketID
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.d.q(`UPDATE tickets SET updated_at = ? WHERE id = ?`), db.d.t(m.CreatedAt), ticketID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return balcao.Errorf(balcao.ENOTFOUND, "no ticket with id %d", ticketID)
+		}
+		if err := db.insertMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		return db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
+			Kind: balcao.EventMessage, Field: string(m.Direction), To: strconv.FormatInt(m.ID, 10), CreatedAt: m.CreatedAt})
+	})
+	if m.MessageID != "" {
+		err = db.conflict(err, "message %s is already stored", m.MessageID)
+	}
+	return err
+}
+
+// Blob returns stored attachment content by SHA-256.
+func (db *DB) Blob(ctx context.Context, sum string) ([]byte, error) {
+	var data []byte
+	err := db.read.QueryRowContext(ctx, db.d.q(`SELECT data FROM blobs WHERE sha256 = ?`), strings.ToLower(sum)).Scan(&data)
+	if err != nil {
+		return nil, notFound(err, "no content with SHA-256 %s", sum)
+	}
+	return data, nil
+}
