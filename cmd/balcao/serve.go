@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"balcao"
+	"balcao/secret"
+	"balcao/web"
+)
+
+func cmdServe(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("serve", "", "Run the service: migrate the database, create the first admin account if there is none\n"+
+		"(its one-time password is printed in the log), and serve HTTP until SIGTERM or Ctrl-C.")
+	load := c.configFlags(fs, true)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	log := cfg.logger()
+	store, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := bootstrapAdmin(ctx, store, cfg, log); err != nil {
+		return err
+	}
+
+	srv := &web.Server{Store: store, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (BALCAO_HTTP_ADDR): %w", cfg.HTTPAddr, err)
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("balcao listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", store.Dialect(), "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting connections and let in-flight requests finish.
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// bootstrapAdmin creates the first admin account when there is none and
+// prints its password once, in the log.
+func bootstrapAdmin(ctx context.Context, store balcao.Store, cfg Config, log *slog.Logger) error {
+	n, err := store.CountUsers(ctx, balcao.RoleAdmin)
+	if err != nil || n > 0 {
+		return err
+	}
+	if u, err := store.UserByEmail(ctx, cfg.AdminEmail); err == nil {
+		return fmt.Errorf("no admin exists but %s is already a %s; make an admin with `balcao user create --role admin`", u.Email, u.Role)
+	}
+	password := secret.GeneratePassword()
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u := &balcao.User{Email: cfg.AdminEmail, Name: "Administrador", Role: balcao.RoleAdmin, PasswordHash: hash, CreatedAt: time.Now().UTC()}
+	if err := store.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	log.Warn("created the first admin account; this password is shown only now, change it after signing in",
+		"email", u.Email, "password", password)
+	return nil
+}

@@ -1,0 +1,161 @@
+// Package web is Balcão's HTTP face: health and metrics endpoints, the REST
+// API (described by an OpenAPI 3.1 document generated from its Go types),
+// and, later, the agent console and the requester portal.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"balcao"
+)
+
+// RequestTypeInfo is what the API shows of a catalogue request type.
+type RequestTypeInfo struct {
+	Code    string `json:"code"`
+	Title   string `json:"title"`
+	Subject string `json:"subject,omitempty"`
+}
+
+// Catalog resolves request type codes for API answers.
+type Catalog interface {
+	RequestTypeInfo(code, lang string) (RequestTypeInfo, bool)
+}
+
+// Server holds what the handlers need. Build it with its fields set, then
+// call Handler once.
+type Server struct {
+	Store   balcao.Store
+	Catalog Catalog // may be nil: request types are then shown by code only
+	Clock   balcao.Clock
+	Logger  *slog.Logger
+	Version string
+	BaseURL string
+
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// Handler returns the root handler with every route.
+func (s *Server) Handler() http.Handler {
+	if s.Clock == nil {
+		s.Clock = balcao.SystemClock{}
+	}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	s.registry = prometheus.NewRegistry()
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "balcao_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",
+	}, []string{"route", "method", "code"})
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "balcao_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route"})
+	s.registry.MustRegister(s.requests, s.duration)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
+	s.registerAPI(mux)
+	return s.recoverer(s.instrument(mux))
+}
+
+// Registry exposes the metrics registry so other parts of the program can
+// add their collectors.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.Store.Ping(ctx); err != nil {
+		s.Logger.Warn("readyz: database unreachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	if err := s.Store.CheckMigrated(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(err.Error() + "\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// instrument counts and times requests by route pattern (never by raw
+// path, which would make one series per ticket) and logs them.
+func (s *Server) instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.code == 0 {
+			rec.code = http.StatusOK
+		}
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		s.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.code)).Inc()
+		s.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+		s.Logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rec.code, "duration", elapsed)
+	})
+}
+
+// recoverer turns a panic in a handler into a logged 500 rather than a
+// dropped connection.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if err, ok := p.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+					panic(p)
+				}
+				s.Logger.Error("panic in handler", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
