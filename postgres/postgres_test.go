@@ -21,7 +21,7 @@ var dbSeq atomic.Int64
 // freshDatabase creates an empty database for one test on the server named
 // by BALCAO_TEST_POSTGRES_URL and returns its URL. Without that variable the
 // test is skipped, except in CI, where PostgreSQL must be tested.
-func freshDatabase(t *testing.T) string {
+func freshDatabase(t testing.TB) string {
 	t.Helper()
 	admin := os.Getenv("BALCAO_TEST_POSTGRES_URL")
 	if admin == "" {
@@ -54,7 +54,7 @@ func freshDatabase(t *testing.T) string {
 	return u.String()
 }
 
-func open(t *testing.T, u string) balcao.Store {
+func open(t testing.TB, u string) balcao.Store {
 	t.Helper()
 	s, err := postgres.Open(context.Background(), u, true, sqldb.Options{})
 	if err != nil {

@@ -28,6 +28,7 @@ type DB struct {
 	d       Dialect
 	opt     Options
 	group   *groupCommitter
+	stmts   stmtCache
 	closeFn func() error
 }
 
@@ -57,6 +58,7 @@ func (db *DB) Close() error {
 	if db.group != nil {
 		db.group.close()
 	}
+	db.closeStmts()
 	if db.closeFn != nil {
 		return db.closeFn()
 	}
@@ -95,13 +97,6 @@ func (db *DB) tx(ctx context.Context, fn txFunc) error {
 	return tx.Commit()
 }
 
-// querier is what reads need: a pool or a transaction.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 func notFound(err error, format string, args ...any) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return balcao.Errorf(balcao.ENOTFOUND, format, args...)
@@ -125,7 +120,7 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *balcao.Organisation) er
 		return balcao.Errorf(balcao.EINVALID, "an organisation needs a code and a name")
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, db.d.q(`INSERT INTO organisations (code, name, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
+		return db.qrow(ctx, tx, (`INSERT INTO organisations (code, name, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
 			o.Code, o.Name, o.Kind, db.d.t(o.CreatedAt)).Scan(&o.ID)
 	})
 	return db.conflict(err, "an organisation with code %q already exists", o.Code)
@@ -134,7 +129,7 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *balcao.Organisation) er
 // OrganisationByCode finds an organisation by its code.
 func (db *DB) OrganisationByCode(ctx context.Context, code string) (*balcao.Organisation, error) {
 	o := &balcao.Organisation{}
-	err := db.read.QueryRowContext(ctx, db.d.q(`SELECT id, code, name, kind, created_at FROM organisations WHERE code = ?`), code).
+	err := db.rrow(ctx, (`SELECT id, code, name, kind, created_at FROM organisations WHERE code = ?`), code).
 		Scan(&o.ID, &o.Code, &o.Name, &o.Kind, dbTime{&o.CreatedAt})
 	if err != nil {
 		return nil, notFound(err, "no organisation with code %q", code)
@@ -165,7 +160,7 @@ func (db *DB) CreateUser(ctx context.Context, u *balcao.User) error {
 		u.Language = "pt-PT"
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, db.d.q(`INSERT INTO users (email, name, role, organisation_id, language, password_hash, disabled, created_at)
+		return db.qrow(ctx, tx, (`INSERT INTO users (email, name, role, organisation_id, language, password_hash, disabled, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			u.Email, u.Name, string(u.Role), nullID(u.OrganisationID), u.Language, u.PasswordHash, u.Disabled, db.d.t(u.CreatedAt)).Scan(&u.ID)
 	})
@@ -174,7 +169,7 @@ func (db *DB) CreateUser(ctx context.Context, u *balcao.User) error {
 
 // UserByEmail finds a user by email, case-insensitively.
 func (db *DB) UserByEmail(ctx context.Context, email string) (*balcao.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, db.d.q(`SELECT `+userCols+` FROM users WHERE email = ?`), strings.ToLower(strings.TrimSpace(email))))
+	u, err := scanUser(db.rrow(ctx, (`SELECT ` + userCols + ` FROM users WHERE email = ?`), strings.ToLower(strings.TrimSpace(email))))
 	if err != nil {
 		return nil, notFound(err, "no user with email %s", email)
 	}
@@ -183,7 +178,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*balcao.User, erro
 
 // UserByID finds a user by id.
 func (db *DB) UserByID(ctx context.Context, id int64) (*balcao.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, db.d.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id))
+	u, err := scanUser(db.rrow(ctx, (`SELECT ` + userCols + ` FROM users WHERE id = ?`), id))
 	if err != nil {
 		return nil, notFound(err, "no user with id %d", id)
 	}
@@ -193,7 +188,7 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*balcao.User, error) {
 // CountUsers counts enabled users with a role.
 func (db *DB) CountUsers(ctx context.Context, role balcao.Role) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, db.d.q(`SELECT COUNT(*) FROM users WHERE role = ? AND NOT disabled`), string(role)).Scan(&n)
+	err := db.rrow(ctx, (`SELECT COUNT(*) FROM users WHERE role = ? AND NOT disabled`), string(role)).Scan(&n)
 	return n, err
 }
 
@@ -205,7 +200,7 @@ func (db *DB) UpsertTeam(ctx context.Context, t *balcao.Team) error {
 		return balcao.Errorf(balcao.EINVALID, "a team needs a code and a name")
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, db.d.q(`INSERT INTO teams (code, name, created_at) VALUES (?, ?, ?)
+		return db.qrow(ctx, tx, (`INSERT INTO teams (code, name, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id`),
 			t.Code, t.Name, db.d.t(t.CreatedAt)).Scan(&t.ID)
 	})
@@ -214,7 +209,7 @@ func (db *DB) UpsertTeam(ctx context.Context, t *balcao.Team) error {
 // TeamByCode finds a team by code.
 func (db *DB) TeamByCode(ctx context.Context, code string) (*balcao.Team, error) {
 	t := &balcao.Team{}
-	err := db.read.QueryRowContext(ctx, db.d.q(`SELECT id, code, name, created_at FROM teams WHERE code = ?`), code).
+	err := db.rrow(ctx, (`SELECT id, code, name, created_at FROM teams WHERE code = ?`), code).
 		Scan(&t.ID, &t.Code, &t.Name, dbTime{&t.CreatedAt})
 	if err != nil {
 		return nil, notFound(err, "no team with code %q", code)
@@ -230,7 +225,7 @@ func (db *DB) CreateToken(ctx context.Context, t *balcao.APIToken) error {
 		return balcao.Errorf(balcao.EINVALID, "name: a token needs a name that says what uses it")
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, db.d.q(`INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
+		return db.qrow(ctx, tx, (`INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
 			t.UserID, t.Name, t.Hash[:], db.d.t(t.CreatedAt)).Scan(&t.ID)
 	})
 	return db.conflict(err, "token already exists")
@@ -243,7 +238,7 @@ const tokenUseGranularity = time.Minute
 // TokenByHash finds a valid token by the SHA-256 of its secret.
 func (db *DB) TokenByHash(ctx context.Context, hash [32]byte, now time.Time) (*balcao.APIToken, *balcao.User, error) {
 	t := &balcao.APIToken{}
-	row := db.read.QueryRowContext(ctx, db.d.q(`SELECT t.id, t.user_id, u.email, t.name, t.created_at, t.last_used_at, t.revoked_at
+	row := db.rrow(ctx, (`SELECT t.id, t.user_id, u.email, t.name, t.created_at, t.last_used_at, t.revoked_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), hash[:])
 	err := row.Scan(&t.ID, &t.UserID, &t.UserEmail, &t.Name, dbTime{&t.CreatedAt}, dbTime{&t.LastUsedAt}, dbTime{&t.RevokedAt})
 	if err != nil {
@@ -263,7 +258,7 @@ func (db *DB) TokenByHash(ctx context.Context, hash [32]byte, now time.Time) (*b
 	if now.Sub(t.LastUsedAt) > tokenUseGranularity {
 		t.LastUsedAt = now
 		err := db.tx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, db.d.q(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), db.d.t(now), t.ID)
+			_, err := db.exec(ctx, tx, (`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`), db.d.t(now), t.ID)
 			return err
 		})
 		if err != nil {
@@ -295,7 +290,7 @@ func (db *DB) ListTokens(ctx context.Context) ([]*balcao.APIToken, error) {
 // RevokeToken revokes a token; revoking twice is an error that says so.
 func (db *DB) RevokeToken(ctx context.Context, id int64, now time.Time) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.d.q(`UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`), db.d.t(now), id)
+		res, err := db.exec(ctx, tx, (`UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`), db.d.t(now), id)
 		if err != nil {
 			return err
 		}

@@ -130,30 +130,37 @@ func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.T
 	var id int64
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		var requesterID, orgID int64
-		err := tx.QueryRowContext(ctx, db.d.q(`INSERT INTO users (email, name, role, language, password_hash, disabled, created_at)
-			VALUES (?, ?, 'requester', ?, '', FALSE, ?)
-			ON CONFLICT (email) DO UPDATE SET name = CASE WHEN users.name = '' THEN excluded.name ELSE users.name END
-			RETURNING id, organisation_id`),
-			nt.RequesterEmail, nt.RequesterName, nt.Language, db.d.t(nt.Now)).Scan(&requesterID, idScan{&orgID})
+		var name string
+		// Look up first: most tickets come from known requesters, and an
+		// upsert would rewrite their row (and a page of the WAL) every time.
+		err := db.qrow(ctx, tx, `SELECT id, organisation_id, name FROM users WHERE email = ?`, nt.RequesterEmail).Scan(&requesterID, idScan{&orgID}, &name)
+		switch {
+		case err == sql.ErrNoRows:
+			err = db.qrow(ctx, tx, `INSERT INTO users (email, name, role, language, password_hash, disabled, created_at)
+				VALUES (?, ?, 'requester', ?, '', FALSE, ?) RETURNING id`,
+				nt.RequesterEmail, nt.RequesterName, nt.Language, db.d.t(nt.Now)).Scan(&requesterID)
+		case err == nil && name == "" && nt.RequesterName != "":
+			_, err = db.exec(ctx, tx, `UPDATE users SET name = ? WHERE id = ?`, nt.RequesterName, requesterID)
+		}
 		if err != nil {
 			return err
 		}
 		if nt.OrganisationCode != "" {
-			err := tx.QueryRowContext(ctx, db.d.q(`SELECT id FROM organisations WHERE code = ?`), nt.OrganisationCode).Scan(&orgID)
+			err := db.qrow(ctx, tx, (`SELECT id FROM organisations WHERE code = ?`), nt.OrganisationCode).Scan(&orgID)
 			if err != nil {
 				return notFoundAs(err, balcao.EINVALID, "organisation: no organisation with code %q", nt.OrganisationCode)
 			}
 		}
 		var teamID int64
 		if nt.TeamCode != "" {
-			err := tx.QueryRowContext(ctx, db.d.q(`SELECT id FROM teams WHERE code = ?`), nt.TeamCode).Scan(&teamID)
+			err := db.qrow(ctx, tx, (`SELECT id FROM teams WHERE code = ?`), nt.TeamCode).Scan(&teamID)
 			if err != nil {
 				return notFoundAs(err, balcao.EINVALID, "team: no team with code %q", nt.TeamCode)
 			}
 		}
 		year := nt.Now.Year()
 		var seq int64
-		err = tx.QueryRowContext(ctx, db.d.q(`INSERT INTO ticket_counters (prefix, year, value) VALUES (?, ?, 1)
+		err = db.qrow(ctx, tx, (`INSERT INTO ticket_counters (prefix, year, value) VALUES (?, ?, 1)
 			ON CONFLICT (prefix, year) DO UPDATE SET value = ticket_counters.value + 1 RETURNING value`),
 			db.opt.NumberPrefix, year).Scan(&seq)
 		if err != nil {
@@ -161,7 +168,7 @@ func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.T
 		}
 		number = balcao.FormatTicketNumber(db.opt.NumberPrefix, year, seq)
 		now := db.d.t(nt.Now)
-		err = tx.QueryRowContext(ctx, db.d.q(`INSERT INTO tickets (number, subject, request_type, service, status, impact, urgency, priority,
+		err = db.qrow(ctx, tx, (`INSERT INTO tickets (number, subject, request_type, service, status, impact, urgency, priority,
 			channel, language, requester_id, organisation_id, team_id, fields, missing, created_at, updated_at, due_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			string(number), nt.Subject, nt.RequestType, nt.Service, string(nt.Status), nt.Impact, nt.Urgency,
@@ -191,7 +198,7 @@ func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.T
 		}
 		return nil, err
 	}
-	return db.ticketBy(ctx, db.read, "t.id = ?", id)
+	return db.ticketBy(ctx, "t.id = ?", id)
 }
 
 func notFoundAs(err error, code, format string, args ...any) error {
@@ -222,14 +229,14 @@ func nonNilSlice(s []balcao.FieldProblem) []balcao.FieldProblem {
 	return s
 }
 
-func (db *DB) insertEvent(ctx context.Context, q querier, e *balcao.Event) error {
-	return q.QueryRowContext(ctx, db.d.q(`INSERT INTO events (ticket_id, actor_id, actor_name, kind, field, from_value, to_value, reason, created_at)
+func (db *DB) insertEvent(ctx context.Context, q *sql.Tx, e *balcao.Event) error {
+	return db.qrow(ctx, q, (`INSERT INTO events (ticket_id, actor_id, actor_name, kind, field, from_value, to_value, reason, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		e.TicketID, nullID(e.ActorID), e.ActorName, string(e.Kind), e.Field, e.From, e.To, e.Reason, db.d.t(e.CreatedAt)).Scan(&e.ID)
 }
 
-func (db *DB) insertMessage(ctx context.Context, q querier, m *balcao.Message) error {
-	err := q.QueryRowContext(ctx, db.d.q(`INSERT INTO messages (ticket_id, direction, channel, from_addr, from_name, author_id, subject,
+func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) error {
+	err := db.qrow(ctx, q, (`INSERT INTO messages (ticket_id, direction, channel, from_addr, from_name, author_id, subject,
 		body_text, body_html, message_id, auto, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		m.TicketID, string(m.Direction), string(m.Channel), m.FromAddr, m.FromName, nullID(m.AuthorID), m.Subject,
 		m.Text, m.HTML, m.MessageID, m.Auto, db.d.t(m.CreatedAt)).Scan(&m.ID)
@@ -237,12 +244,12 @@ func (db *DB) insertMessage(ctx context.Context, q querier, m *balcao.Message) e
 		return err
 	}
 	for _, a := range m.Attachments {
-		if _, err := q.ExecContext(ctx, db.d.q(`INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
+		if _, err := db.exec(ctx, q, (`INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
 			a.SHA256, a.Size, a.Data, db.d.t(m.CreatedAt)); err != nil {
 			return err
 		}
 		a.MessageID = m.ID
-		if err := q.QueryRowContext(ctx, db.d.q(`INSERT INTO attachments (message_id, filename, media_type, size, sha256, content_id)
+		if err := db.qrow(ctx, q, (`INSERT INTO attachments (message_id, filename, media_type, size, sha256, content_id)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), m.ID, a.Filename, a.MediaType, a.Size, a.SHA256, a.ContentID).Scan(&a.ID); err != nil {
 			return err
 		}
@@ -250,8 +257,8 @@ func (db *DB) insertMessage(ctx context.Context, q querier, m *balcao.Message) e
 	return nil
 }
 
-func (db *DB) ticketBy(ctx context.Context, q querier, where string, arg any) (*balcao.Ticket, error) {
-	t, err := scanTicket(q.QueryRowContext(ctx, db.d.q(ticketSelect+" WHERE "+where), arg))
+func (db *DB) ticketBy(ctx context.Context, where string, arg any) (*balcao.Ticket, error) {
+	t, err := scanTicket(db.rrow(ctx, ticketSelect+" WHERE "+where, arg))
 	if err != nil {
 		return nil, notFound(err, "no ticket %v", arg)
 	}
@@ -260,7 +267,7 @@ func (db *DB) ticketBy(ctx context.Context, q querier, where string, arg any) (*
 
 // TicketByNumber finds a ticket by its number.
 func (db *DB) TicketByNumber(ctx context.Context, n balcao.TicketNumber) (*balcao.Ticket, error) {
-	t, err := scanTicket(db.read.QueryRowContext(ctx, db.d.q(ticketSelect+" WHERE t.number = ?"), string(n)))
+	t, err := scanTicket(db.rrow(ctx, (ticketSelect + " WHERE t.number = ?"), string(n)))
 	if err != nil {
 		return nil, notFound(err, "no ticket %s", n)
 	}
@@ -392,7 +399,7 @@ func (db *DB) Queue(ctx context.Context, f balcao.QueueFilter) ([]*balcao.Ticket
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	rows, err := db.read.QueryContext(ctx, db.d.q(ticketSelect+` WHERE t.team_id = ? AND t.`+openStatusSQL+`
+	rows, err := db.rquery(ctx, (ticketSelect + ` WHERE t.team_id = ? AND t.` + openStatusSQL + `
 		ORDER BY t.due_at, t.id LIMIT ?`), f.TeamID, f.Limit)
 	if err != nil {
 		return nil, err
@@ -411,7 +418,7 @@ func (db *DB) Queue(ctx context.Context, f balcao.QueueFilter) ([]*balcao.Ticket
 
 // Messages returns a ticket's thread, oldest first, with attachment metadata.
 func (db *DB) Messages(ctx context.Context, ticketID int64) ([]*balcao.Message, error) {
-	rows, err := db.read.QueryContext(ctx, db.d.q(`SELECT id, ticket_id, direction, channel, from_addr, from_name, author_id, subject,
+	rows, err := db.rquery(ctx, (`SELECT id, ticket_id, direction, channel, from_addr, from_name, author_id, subject,
 		body_text, body_html, message_id, auto, created_at FROM messages WHERE ticket_id = ? ORDER BY id`), ticketID)
 	if err != nil {
 		return nil, err
@@ -431,7 +438,7 @@ func (db *DB) Messages(ctx context.Context, ticketID int64) ([]*balcao.Message, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	arows, err := db.read.QueryContext(ctx, db.d.q(`SELECT a.id, a.message_id, a.filename, a.media_type, a.size, a.sha256, a.content_id
+	arows, err := db.rquery(ctx, (`SELECT a.id, a.message_id, a.filename, a.media_type, a.size, a.sha256, a.content_id
 		FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ? ORDER BY a.id`), ticketID)
 	if err != nil {
 		return nil, err
@@ -451,7 +458,7 @@ func (db *DB) Messages(ctx context.Context, ticketID int64) ([]*balcao.Message, 
 
 // Events returns a ticket's history, oldest first.
 func (db *DB) Events(ctx context.Context, ticketID int64) ([]*balcao.Event, error) {
-	rows, err := db.read.QueryContext(ctx, db.d.q(`SELECT id, ticket_id, actor_id, actor_name, kind, field, from_value, to_value, reason, created_at
+	rows, err := db.rquery(ctx, (`SELECT id, ticket_id, actor_id, actor_name, kind, field, from_value, to_value, reason, created_at
 		FROM events WHERE ticket_id = ? ORDER BY id`), ticketID)
 	if err != nil {
 		return nil, err
@@ -474,7 +481,7 @@ func (db *DB) ChangeStatus(ctx context.Context, ticketID int64, to balcao.Status
 		var from balcao.Status
 		// The conditional UPDATE below makes the check and the write atomic
 		// even on PostgreSQL under READ COMMITTED.
-		if err := tx.QueryRowContext(ctx, db.d.q(`SELECT status FROM tickets WHERE id = ?`), ticketID).Scan(&from); err != nil {
+		if err := db.qrow(ctx, tx, (`SELECT status FROM tickets WHERE id = ?`), ticketID).Scan(&from); err != nil {
 			return notFound(err, "no ticket with id %d", ticketID)
 		}
 		if err := balcao.CheckTransition(from, to); err != nil {
@@ -495,7 +502,7 @@ func (db *DB) ChangeStatus(ctx context.Context, ticketID int64, to balcao.Status
 			}
 		}
 		args = append(args, ticketID, string(from))
-		res, err := tx.ExecContext(ctx, db.d.q(`UPDATE tickets SET `+set+` WHERE id = ? AND status = ?`), args...)
+		res, err := db.exec(ctx, tx, (`UPDATE tickets SET ` + set + ` WHERE id = ? AND status = ?`), args...)
 		if err != nil {
 			return err
 		}
@@ -508,7 +515,7 @@ func (db *DB) ChangeStatus(ctx context.Context, ticketID int64, to balcao.Status
 	if err != nil {
 		return nil, err
 	}
-	return db.ticketBy(ctx, db.read, "t.id = ?", ticketID)
+	return db.ticketBy(ctx, "t.id = ?", ticketID)
 }
 
 // AddMessage appends a message to a ticket and records it in the history.
@@ -521,7 +528,7 @@ func (db *DB) AddMessage(ctx context.Context, ticketID int64, m *balcao.Message,
 	}
 	m.TicketID = ticketID
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.d.q(`UPDATE tickets SET updated_at = ? WHERE id = ?`), db.d.t(m.CreatedAt), ticketID)
+		res, err := db.exec(ctx, tx, (`UPDATE tickets SET updated_at = ? WHERE id = ?`), db.d.t(m.CreatedAt), ticketID)
 		if err != nil {
 			return err
 		}
@@ -543,7 +550,7 @@ func (db *DB) AddMessage(ctx context.Context, ticketID int64, m *balcao.Message,
 // Blob returns stored attachment content by SHA-256.
 func (db *DB) Blob(ctx context.Context, sum string) ([]byte, error) {
 	var data []byte
-	err := db.read.QueryRowContext(ctx, db.d.q(`SELECT data FROM blobs WHERE sha256 = ?`), strings.ToLower(sum)).Scan(&data)
+	err := db.rrow(ctx, (`SELECT data FROM blobs WHERE sha256 = ?`), strings.ToLower(sum)).Scan(&data)
 	if err != nil {
 		return nil, notFound(err, "no content with SHA-256 %s", sum)
 	}

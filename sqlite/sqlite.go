@@ -42,8 +42,11 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	if err != nil {
 		return nil, err
 	}
-	write.SetMaxOpenConns(1)
-	write.SetMaxIdleConns(1)
+	// Every write transaction runs on the group committer's goroutine, one
+	// at a time. The second connection only prepares statements: preparing
+	// needs a connection while the first one is inside a transaction.
+	write.SetMaxOpenConns(2)
+	write.SetMaxIdleConns(2)
 	write.SetConnMaxLifetime(0)
 	read, err := sql.Open("sqlite", u+"?"+common+"&_pragma=query_only(1)")
 	if err != nil {

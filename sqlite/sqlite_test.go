@@ -11,7 +11,7 @@ import (
 	"balcao/storetest"
 )
 
-func open(t *testing.T, path string) balcao.Store {
+func open(t testing.TB, path string) balcao.Store {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), path, true, sqldb.Options{})
 	if err != nil {

@@ -177,16 +177,16 @@ type TicketDetail struct {
 
 // MessageOut is one message of a thread.
 type MessageOut struct {
-	ID          int64             `json:"id"`
-	Direction   balcao.Direction  `json:"direction" enum:"in,out,note"`
-	Channel     balcao.Channel    `json:"channel" enum:"email,portal,phone,api"`
-	From        string            `json:"from"`
-	FromName    string            `json:"from_name,omitempty"`
-	Subject     string            `json:"subject,omitempty"`
-	Text        string            `json:"text"`
-	Auto        bool              `json:"auto" doc:"Written by a machine (auto-reply, acknowledgement)"`
-	CreatedAt   time.Time         `json:"created_at"`
-	Attachments []AttachmentOut   `json:"attachments"`
+	ID          int64            `json:"id"`
+	Direction   balcao.Direction `json:"direction" enum:"in,out,note"`
+	Channel     balcao.Channel   `json:"channel" enum:"email,portal,phone,api"`
+	From        string           `json:"from"`
+	FromName    string           `json:"from_name,omitempty"`
+	Subject     string           `json:"subject,omitempty"`
+	Text        string           `json:"text"`
+	Auto        bool             `json:"auto" doc:"Written by a machine (auto-reply, acknowledgement)"`
+	CreatedAt   time.Time        `json:"created_at"`
+	Attachments []AttachmentOut  `json:"attachments"`
 }
 
 // AttachmentOut describes an attachment and where to download it.

@@ -26,6 +26,8 @@ type Config struct {
 	NumberPrefix       string
 	MaxAttachmentBytes int64
 	AdminEmail         string
+
+	baseURLDerived bool // BaseURL comes from HTTPAddr, not from BALCAO_BASE_URL
 }
 
 // envVar documents and parses one BALCAO_ variable. docs/OPERATIONS.md
@@ -158,7 +160,16 @@ func hasAnyPrefix(s string, prefixes []string) bool {
 // finish fills values that depend on others, after flags were applied.
 func (c *Config) finish() {
 	if c.BaseURL == "" {
-		host, port, _ := net.SplitHostPort(c.HTTPAddr)
+		c.baseURLDerived = true
+		c.deriveBaseURL(c.HTTPAddr)
+	}
+}
+
+// deriveBaseURL sets the base URL from a listen address, for when no
+// BALCAO_BASE_URL was given.
+func (c *Config) deriveBaseURL(addr string) {
+	{
+		host, port, _ := net.SplitHostPort(addr)
 		if host == "" || host == "0.0.0.0" || host == "::" {
 			host = "localhost"
 		}

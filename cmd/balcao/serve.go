@@ -35,11 +35,14 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 
-	srv := &web.Server{Store: store, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (BALCAO_HTTP_ADDR): %w", cfg.HTTPAddr, err)
 	}
+	if cfg.baseURLDerived {
+		cfg.deriveBaseURL(ln.Addr().String()) // the real port when :0 was asked
+	}
+	srv := &web.Server{Store: store, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

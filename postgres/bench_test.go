@@ -1,0 +1,20 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"balcao"
+	"balcao/storetest"
+)
+
+func benchOpen(b *testing.B) balcao.Store { return open(b, freshDatabase(b)) }
+
+// BALCAO_TEST_POSTGRES_URL=… go test -run '^$' -bench . ./postgres/
+func BenchmarkCreateTicket(b *testing.B) { storetest.BenchmarkCreateTicket(b, benchOpen) }
+
+func BenchmarkQueue100k(b *testing.B) {
+	s := benchOpen(b)
+	teams := storetest.SeedQueue(b, s, 100_000)
+	b.ResetTimer()
+	storetest.BenchmarkQueue(b, s, teams)
+}

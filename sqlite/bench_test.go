@@ -1,0 +1,21 @@
+package sqlite_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"balcao"
+	"balcao/storetest"
+)
+
+func benchOpen(b *testing.B) balcao.Store { return open(b, filepath.Join(b.TempDir(), "bench.db")) }
+
+// go test -run '^$' -bench . ./sqlite/
+func BenchmarkCreateTicket(b *testing.B) { storetest.BenchmarkCreateTicket(b, benchOpen) }
+
+func BenchmarkQueue100k(b *testing.B) {
+	s := benchOpen(b)
+	teams := storetest.SeedQueue(b, s, 100_000)
+	b.ResetTimer()
+	storetest.BenchmarkQueue(b, s, teams)
+}
