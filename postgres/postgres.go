@@ -76,6 +76,7 @@ func Open(ctx context.Context, url string, migrate bool, opt sqldb.Options) (*sq
 		Numbered:          true,
 		TimeValue:         func(t time.Time) any { return t },
 		IsUniqueViolation: isUniqueViolation,
+		ReserveNumbers:    true,
 	}
 	return sqldb.New(db, db, d, opt, db.Close), nil
 }

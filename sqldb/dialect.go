@@ -25,6 +25,10 @@ type Dialect struct {
 	// GroupCommit funnels every write through one connection that commits
 	// many callers' work in one transaction (SQLite has a single writer).
 	GroupCommit bool
+	// ReserveNumbers draws ticket numbers in a short transaction of their
+	// own before the ticket's (PostgreSQL, where transactions run in
+	// parallel and would otherwise queue on the counter row).
+	ReserveNumbers bool
 }
 
 var rebound sync.Map // query text -> rewritten text

@@ -126,45 +126,65 @@ func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.T
 	if err != nil {
 		return nil, err
 	}
+	// The ticket is assembled here rather than read back after the commit:
+	// that read was a four-join query on every creation.
+	t := &balcao.Ticket{Subject: nt.Subject, RequestType: nt.RequestType, Service: nt.Service, Status: nt.Status,
+		Impact: nt.Impact, Urgency: nt.Urgency, Priority: balcao.PriorityFor(nt.Impact, nt.Urgency), Channel: nt.Channel,
+		Language: nt.Language, RequesterEmail: nt.RequesterEmail, Fields: nonNilMap(nt.Fields), Missing: nt.Missing,
+		CreatedAt: nt.Now.UTC().Truncate(time.Microsecond), DueAt: nt.DueAt.UTC().Truncate(time.Microsecond)}
+	t.UpdatedAt = t.CreatedAt
+	year := nt.Now.Year()
+	var reserved int64
+	if db.d.ReserveNumbers {
+		if reserved, err = db.reserveNumber(ctx, year); err != nil {
+			return nil, err
+		}
+	}
 	var number balcao.TicketNumber
 	var id int64
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		var requesterID, orgID int64
-		var name string
+		var name, orgCode, orgName string
 		// Look up first: most tickets come from known requesters, and an
 		// upsert would rewrite their row (and a page of the WAL) every time.
-		err := db.qrow(ctx, tx, `SELECT id, organisation_id, name FROM users WHERE email = ?`, nt.RequesterEmail).Scan(&requesterID, idScan{&orgID}, &name)
+		err := db.qrow(ctx, tx, `SELECT u.id, u.organisation_id, u.name, COALESCE(o.code, ''), COALESCE(o.name, '')
+			FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`, nt.RequesterEmail).
+			Scan(&requesterID, idScan{&orgID}, &name, &orgCode, &orgName)
 		switch {
 		case err == sql.ErrNoRows:
+			name = nt.RequesterName
 			err = db.qrow(ctx, tx, `INSERT INTO users (email, name, role, language, password_hash, disabled, created_at)
 				VALUES (?, ?, 'requester', ?, '', FALSE, ?) RETURNING id`,
 				nt.RequesterEmail, nt.RequesterName, nt.Language, db.d.t(nt.Now)).Scan(&requesterID)
 		case err == nil && name == "" && nt.RequesterName != "":
+			name = nt.RequesterName
 			_, err = db.exec(ctx, tx, `UPDATE users SET name = ? WHERE id = ?`, nt.RequesterName, requesterID)
 		}
 		if err != nil {
 			return err
 		}
 		if nt.OrganisationCode != "" {
-			err := db.qrow(ctx, tx, (`SELECT id FROM organisations WHERE code = ?`), nt.OrganisationCode).Scan(&orgID)
+			err := db.qrow(ctx, tx, `SELECT id, code, name FROM organisations WHERE code = ?`, nt.OrganisationCode).Scan(&orgID, &orgCode, &orgName)
 			if err != nil {
 				return notFoundAs(err, balcao.EINVALID, "organisation: no organisation with code %q", nt.OrganisationCode)
 			}
 		}
 		var teamID int64
+		var teamCode, teamName string
 		if nt.TeamCode != "" {
-			err := db.qrow(ctx, tx, (`SELECT id FROM teams WHERE code = ?`), nt.TeamCode).Scan(&teamID)
+			err := db.qrow(ctx, tx, `SELECT id, code, name FROM teams WHERE code = ?`, nt.TeamCode).Scan(&teamID, &teamCode, &teamName)
 			if err != nil {
 				return notFoundAs(err, balcao.EINVALID, "team: no team with code %q", nt.TeamCode)
 			}
 		}
-		year := nt.Now.Year()
-		var seq int64
-		err = db.qrow(ctx, tx, (`INSERT INTO ticket_counters (prefix, year, value) VALUES (?, ?, 1)
-			ON CONFLICT (prefix, year) DO UPDATE SET value = ticket_counters.value + 1 RETURNING value`),
-			db.opt.NumberPrefix, year).Scan(&seq)
-		if err != nil {
-			return err
+		t.RequesterID, t.RequesterName = requesterID, name
+		t.OrganisationID, t.OrganisationCode, t.OrganisationName = orgID, orgCode, orgName
+		t.TeamID, t.TeamCode, t.TeamName = teamID, teamCode, teamName
+		seq := reserved
+		if seq == 0 {
+			if err := db.qrow(ctx, tx, nextNumberSQL, db.opt.NumberPrefix, year).Scan(&seq); err != nil {
+				return err
+			}
 		}
 		number = balcao.FormatTicketNumber(db.opt.NumberPrefix, year, seq)
 		now := db.d.t(nt.Now)
@@ -198,7 +218,33 @@ func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.T
 		}
 		return nil, err
 	}
-	return db.ticketBy(ctx, "t.id = ?", id)
+	t.ID, t.Number = id, number
+	return t, nil
+}
+
+const nextNumberSQL = `INSERT INTO ticket_counters (prefix, year, value) VALUES (?, ?, 1)
+	ON CONFLICT (prefix, year) DO UPDATE SET value = ticket_counters.value + 1 RETURNING value`
+
+// reserveNumber draws a number in a transaction of its own, so that the
+// counter row is locked for one statement instead of a whole ticket
+// transaction (which serialised every creation on PostgreSQL). That commit
+// need not wait for its own flush: the ticket's commit, later in the same
+// WAL, flushes it too, and a number whose ticket never commits is skipped,
+// never given twice.
+func (db *DB) reserveNumber(ctx context.Context, year int) (int64, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+		return 0, err
+	}
+	var seq int64
+	if err := db.qrow(ctx, tx, nextNumberSQL, db.opt.NumberPrefix, year).Scan(&seq); err != nil {
+		return 0, err
+	}
+	return seq, tx.Commit()
 }
 
 func notFoundAs(err error, code, format string, args ...any) error {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -195,8 +196,8 @@ func testCreateTicket(t *testing.T, open Opener) {
 		t.Errorf("missing %+v", tk.Missing)
 	}
 	byNum := must[*balcao.Ticket](t)(s.TicketByNumber(ctx, tk.Number))
-	if byNum.ID != tk.ID {
-		t.Fatal("by number")
+	if !reflect.DeepEqual(byNum, tk) {
+		t.Fatalf("the ticket CreateTicket returned differs from the stored one:\n%+v\n%+v", tk, byNum)
 	}
 	_, err = s.TicketByNumber(ctx, "SD-2026-999999")
 	wantCode(t, err, balcao.ENOTFOUND)
