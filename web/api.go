@@ -30,6 +30,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 	cfg.DocsPath = ""    // the default docs page loads scripts from a CDN
 	cfg.SchemasPath = "" // schemas are inline in the OpenAPI document
 	cfg.Transformers = nil
+	cfg.CreateHooks = nil // the default hook adds "$schema" links to every answer
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "An API token made by `balcao token create`."},
 	}
@@ -62,6 +63,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 		Responses: map[string]*huma.Response{"200": {Description: "The file", Content: map[string]*huma.MediaType{
 			"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
 	}, s.getAttachment)
+	s.registerCatalogAPI(api, security)
 }
 
 // authenticate accepts `Authorization: Bearer <token>` on every operation
@@ -226,12 +228,7 @@ func (s *Server) summary(t *balcao.Ticket, lang string) TicketSummary {
 		DueAt: optTime(t.DueAt), ResolvedAt: optTime(t.ResolvedAt), ClosedAt: optTime(t.ClosedAt),
 	}
 	if t.RequestType != "" {
-		info := RequestTypeInfo{Code: t.RequestType}
-		if s.Catalog != nil {
-			if i, ok := s.Catalog.RequestTypeInfo(t.RequestType, lang); ok {
-				info = i
-			}
-		}
+		info := s.requestTypeInfo(t.RequestType, lang)
 		out.RequestType = &info
 	}
 	if t.OrganisationID != 0 {

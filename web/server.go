@@ -17,25 +17,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"balcao"
+	"balcao/catalog"
 )
-
-// RequestTypeInfo is what the API shows of a catalogue request type.
-type RequestTypeInfo struct {
-	Code    string `json:"code"`
-	Title   string `json:"title"`
-	Subject string `json:"subject,omitempty"`
-}
-
-// Catalog resolves request type codes for API answers.
-type Catalog interface {
-	RequestTypeInfo(code, lang string) (RequestTypeInfo, bool)
-}
 
 // Server holds what the handlers need. Build it with its fields set, then
 // call Handler once.
 type Server struct {
 	Store   balcao.Store
-	Catalog Catalog // may be nil: request types are then shown by code only
+	Catalog *catalog.Catalog
 	Clock   balcao.Clock
 	Logger  *slog.Logger
 	Version string

@@ -41,6 +41,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", cmdMigrate},
 		{"user", "manage users: user create", cmdUser},
 		{"token", "manage API tokens: token create | list | revoke", cmdToken},
+		{"catalog", "check or export the service catalogue: catalog check [DIR] | export", cmdCatalog},
 		{"version", "print the version", cmdVersion},
 		{"help", "show help; `help env` lists the environment variables", cmdHelp},
 	}

@@ -26,12 +26,19 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	log := cfg.logger()
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return err
+	}
 	store, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	if err := bootstrapAdmin(ctx, store, cfg, log); err != nil {
+		return err
+	}
+	if err := syncTeams(ctx, store, cat); err != nil {
 		return err
 	}
 
@@ -42,7 +49,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	if cfg.baseURLDerived {
 		cfg.deriveBaseURL(ln.Addr().String()) // the real port when :0 was asked
 	}
-	srv := &web.Server{Store: store, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
+	srv := &web.Server{Store: store, Catalog: cat, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -52,7 +59,8 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("balcao listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", store.Dialect(), "version", version)
+	log.Info("balcao listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", store.Dialect(),
+		"request_types", len(cat.RequestTypes()), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	select {
