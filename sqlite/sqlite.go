@@ -38,7 +38,10 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	// group commit amortises that fsync over many writers.
 	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
-	write, err := sql.Open("sqlite", u+"?"+common+"&_txlock=immediate")
+	// The writer does not checkpoint on commit (wal_autocheckpoint(0)):
+	// a checkpoint syncs the database file, and doing it inside a commit
+	// held every writer waiting. A background loop checkpoints instead.
+	write, err := sql.Open("sqlite", u+"?"+common+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +59,11 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	n := max(4, runtime.NumCPU()*2)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	closeAll := func() error { return errors.Join(read.Close(), write.Close()) }
+	stopCheckpoints := checkpointLoop(write, time.Second)
+	closeAll := func() error {
+		stopCheckpoints()
+		return errors.Join(read.Close(), write.Close())
+	}
 
 	sub, _ := fs.Sub(migrations, "migrations")
 	prov, err := goose.NewProvider(goose.DialectSQLite3, write, sub)
@@ -90,6 +97,32 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 		GroupCommit:       true,
 	}
 	return sqldb.New(write, read, d, opt, closeAll), nil
+}
+
+// checkpointLoop copies the WAL into the database file every interval,
+// without blocking writers (PASSIVE), and truncates the WAL when stopped.
+func checkpointLoop(db *sql.DB, interval time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+				cancel()
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+				cancel()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 func latest(p *goose.Provider) int64 {
