@@ -27,3 +27,70 @@ type Envelope struct {
 type MailDeliverer interface {
 	DeliverMail(ctx context.Context, env Envelope, raw []byte) error
 }
+
+// OutboxStatus is the delivery state of an outgoing email.
+type OutboxStatus string
+
+// The outbox states.
+const (
+	OutboxPending OutboxStatus = "pending" // waiting for a relay or for its next attempt
+	OutboxSent    OutboxStatus = "sent"
+	OutboxFailed  OutboxStatus = "failed" // permanently refused; recorded on the ticket
+)
+
+// OutboxItem is an email waiting to be sent, or the record of one. The
+// raw bytes are composed when it is queued, so what is sent is exactly what
+// was stored with the ticket.
+type OutboxItem struct {
+	ID            int64
+	TicketID      int64 // 0 for mail about no ticket (e.g. the list of valid subjects)
+	MessageID     string
+	MailFrom      string
+	Recipients    []string
+	Raw           []byte
+	Auto          bool // an automatic answer (acknowledgement, request for data): rate-limited per recipient
+	Status        OutboxStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        time.Time
+}
+
+// Quarantined is a message that could not become a ticket or a follow-up,
+// kept whole with the reason, for an admin to look at.
+type Quarantined struct {
+	ID         int64
+	Envelope   Envelope
+	MessageID  string
+	Reason     string
+	Raw        []byte
+	ReceivedAt time.Time
+}
+
+// Tx is a write transaction of the store: everything done through it
+// commits together or not at all. Channels use it when one inbound message
+// means several changes (a follow-up, new field values, a state change and
+// an answer to queue).
+type Tx interface {
+	TicketByID(id int64) (*Ticket, error)
+	TicketByNumber(n TicketNumber) (*Ticket, error)
+	// TicketByMessageIDs returns the ticket that holds a message with one
+	// of these Message-IDs, preferring messages the desk sent; ENOTFOUND if none.
+	TicketByMessageIDs(ids []string) (*Ticket, error)
+	// MessageStored reports whether a message with this Message-ID exists.
+	MessageStored(messageID string) (bool, error)
+	CreateTicket(nt *NewTicket) (*Ticket, error)
+	AddMessage(ticketID int64, m *Message, actor Actor) error
+	// SetTicketData replaces the structured values and open problems of a
+	// ticket, recording one event per changed field.
+	SetTicketData(ticketID int64, fields map[string]string, missing []FieldProblem, actor Actor, now time.Time) error
+	ChangeStatus(ticketID int64, to Status, actor Actor, reason string, now time.Time) (*Ticket, error)
+	AddParticipants(ticketID int64, emails []string) error
+	IsParticipant(ticketID int64, email string) (bool, error)
+	LinkTickets(ticketID, otherID int64, kind string, now time.Time) error
+	Enqueue(item *OutboxItem) error
+	// AutoMailCount counts automatic emails queued to a recipient since a time.
+	AutoMailCount(recipient string, since time.Time) (int, error)
+	Quarantine(q *Quarantined) error
+}

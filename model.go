@@ -168,6 +168,9 @@ type Message struct {
 	HTML        string
 	MessageID   string // RFC 5322 Message-ID without angle brackets; unique when set
 	Auto        bool   // written by a machine (auto-reply, acknowledgement)
+	To, Cc      []string
+	Raw         []byte // the original email, kept whole; stored once by SHA-256
+	RawSHA256   string
 	CreatedAt   time.Time
 	Attachments []*Attachment
 }

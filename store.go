@@ -35,6 +35,7 @@ type NewTicket struct {
 	Missing          []FieldProblem
 	DueAt            time.Time
 	Message          *Message // the first message; may be nil for API-created tickets without text
+	Participants     []string // other people copied on the request, who may write into the ticket
 	Actor            Actor
 	Now              time.Time
 }
@@ -104,4 +105,18 @@ type Store interface {
 	AddMessage(ctx context.Context, ticketID int64, m *Message, actor Actor) error
 	// Blob returns the content of an attachment by its SHA-256.
 	Blob(ctx context.Context, sha256 string) ([]byte, error)
+
+	// Update runs fn in one write transaction; fn's error rolls it back.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+
+	// DueOutbox returns pending outgoing mail whose next attempt is due.
+	DueOutbox(ctx context.Context, now time.Time, limit int) ([]*OutboxItem, error)
+	// MarkOutbox records the outcome of a delivery attempt.
+	MarkOutbox(ctx context.Context, id int64, status OutboxStatus, lastError string, next time.Time, now time.Time) error
+	ListOutbox(ctx context.Context, status OutboxStatus, limit int) ([]*OutboxItem, error)
+	ListQuarantine(ctx context.Context, limit int) ([]*Quarantined, error)
+
+	// MailboxCursor and SetMailboxCursor keep an IMAP poller's position.
+	MailboxCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
+	SetMailboxCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32, now time.Time) error
 }

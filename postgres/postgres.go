@@ -78,7 +78,17 @@ func Open(ctx context.Context, url string, migrate bool, opt sqldb.Options) (*sq
 		IsUniqueViolation: isUniqueViolation,
 		ReserveNumbers:    true,
 	}
-	return sqldb.New(db, db, d, opt, db.Close), nil
+	// A small pool of its own for drawing ticket numbers from inside another
+	// transaction, so that it can never wait for a connection held by that
+	// transaction's own pool.
+	numbers, err := sql.Open("pgx", url)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	numbers.SetMaxOpenConns(4)
+	opt.NumberPool = numbers
+	return sqldb.New(db, db, d, opt, func() error { return errors.Join(numbers.Close(), db.Close()) }), nil
 }
 
 func isUniqueViolation(err error) bool {

@@ -17,6 +17,9 @@ type Options struct {
 	NumberPrefix string
 	// MaxAttachmentBytes caps one attachment (default 25 MiB).
 	MaxAttachmentBytes int64
+	// NumberPool, when set, is a small separate pool on which numbers are
+	// reserved from inside another transaction (PostgreSQL).
+	NumberPool *sql.DB
 	// CheckMigrated reports whether the schema is current.
 	CheckMigrated func(ctx context.Context) error
 }

@@ -112,9 +112,34 @@ func (db *DB) checkMessage(m *balcao.Message) error {
 	return nil
 }
 
-// CreateTicket opens a ticket: requester upserted, number drawn, ticket,
-// first message, attachments and events written in one transaction.
+// CreateTicket opens a ticket: requester found or created, number drawn,
+// ticket, first message, attachments and events written in one transaction.
 func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.Ticket, error) {
+	var reserved int64
+	if db.d.ReserveNumbers {
+		// Draw the number before the transaction (see reserveNumber).
+		if err := db.validateNewTicket(nt); err != nil {
+			return nil, err
+		}
+		var err error
+		if reserved, err = db.reserveNumber(ctx, nt.Now.Year()); err != nil {
+			return nil, err
+		}
+	}
+	var t *balcao.Ticket
+	err := db.tx(ctx, func(tx *sql.Tx) (err error) {
+		t, err = db.createTicketTx(ctx, tx, nt, reserved)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// createTicketTx is CreateTicket inside a transaction. reserved is a number
+// drawn beforehand, or 0 to draw one here.
+func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTicket, reserved int64) (*balcao.Ticket, error) {
 	if err := db.validateNewTicket(nt); err != nil {
 		return nil, err
 	}
@@ -134,15 +159,9 @@ func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.T
 		CreatedAt: nt.Now.UTC().Truncate(time.Microsecond), DueAt: nt.DueAt.UTC().Truncate(time.Microsecond)}
 	t.UpdatedAt = t.CreatedAt
 	year := nt.Now.Year()
-	var reserved int64
-	if db.d.ReserveNumbers {
-		if reserved, err = db.reserveNumber(ctx, year); err != nil {
-			return nil, err
-		}
-	}
 	var number balcao.TicketNumber
 	var id int64
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	err = func() error {
 		var requesterID, orgID int64
 		var name, orgCode, orgName string
 		// Look up first: most tickets come from known requesters, and an
@@ -211,12 +230,17 @@ func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.T
 			}
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		if nt.Message != nil && nt.Message.MessageID != "" {
 			err = db.conflict(err, "message %s is already stored", nt.Message.MessageID)
 		}
 		return nil, err
+	}
+	if len(nt.Participants) > 0 {
+		if err := db.addParticipants(ctx, tx, id, nt.Participants); err != nil {
+			return nil, err
+		}
 	}
 	t.ID, t.Number = id, number
 	return t, nil
@@ -232,7 +256,11 @@ const nextNumberSQL = `INSERT INTO ticket_counters (prefix, year, value) VALUES 
 // WAL, flushes it too, and a number whose ticket never commits is skipped,
 // never given twice.
 func (db *DB) reserveNumber(ctx context.Context, year int) (int64, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	return db.reserveNumberOn(ctx, db.write, year)
+}
+
+func (db *DB) reserveNumberOn(ctx context.Context, pool *sql.DB, year int) (int64, error) {
+	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -241,7 +269,8 @@ func (db *DB) reserveNumber(ctx context.Context, year int) (int64, error) {
 		return 0, err
 	}
 	var seq int64
-	if err := db.qrow(ctx, tx, nextNumberSQL, db.opt.NumberPrefix, year).Scan(&seq); err != nil {
+	// Not through the statement cache: that belongs to the writer pool.
+	if err := tx.QueryRowContext(ctx, db.d.q(nextNumberSQL), db.opt.NumberPrefix, year).Scan(&seq); err != nil {
 		return 0, err
 	}
 	return seq, tx.Commit()
@@ -282,16 +311,25 @@ func (db *DB) insertEvent(ctx context.Context, q *sql.Tx, e *balcao.Event) error
 }
 
 func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) error {
-	err := db.qrow(ctx, q, (`INSERT INTO messages (ticket_id, direction, channel, from_addr, from_name, author_id, subject,
-		body_text, body_html, message_id, auto, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+	if len(m.Raw) > 0 {
+		sum := sha256.Sum256(m.Raw)
+		m.RawSHA256 = hex.EncodeToString(sum[:])
+		if err := db.putBlob(ctx, q, m.RawSHA256, m.Raw, m.CreatedAt); err != nil {
+			return err
+		}
+	}
+	to, _ := json.Marshal(nonNilStrings(m.To))
+	cc, _ := json.Marshal(nonNilStrings(m.Cc))
+	err := db.qrow(ctx, q, `INSERT INTO messages (ticket_id, direction, channel, from_addr, from_name, author_id, subject,
+		body_text, body_html, message_id, auto, created_at, to_addrs, cc_addrs, raw_sha256)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		m.TicketID, string(m.Direction), string(m.Channel), m.FromAddr, m.FromName, nullID(m.AuthorID), m.Subject,
-		m.Text, m.HTML, m.MessageID, m.Auto, db.d.t(m.CreatedAt)).Scan(&m.ID)
+		m.Text, m.HTML, m.MessageID, m.Auto, db.d.t(m.CreatedAt), string(to), string(cc), m.RawSHA256).Scan(&m.ID)
 	if err != nil {
 		return err
 	}
 	for _, a := range m.Attachments {
-		if _, err := db.exec(ctx, q, (`INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`),
-			a.SHA256, a.Size, a.Data, db.d.t(m.CreatedAt)); err != nil {
+		if err := db.putBlob(ctx, q, a.SHA256, a.Data, m.CreatedAt); err != nil {
 			return err
 		}
 		a.MessageID = m.ID
@@ -301,6 +339,19 @@ func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) e
 		}
 	}
 	return nil
+}
+
+func (db *DB) putBlob(ctx context.Context, tx *sql.Tx, sum string, data []byte, now time.Time) error {
+	_, err := db.exec(ctx, tx, `INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+		sum, len(data), data, db.d.t(now))
+	return err
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func (db *DB) ticketBy(ctx context.Context, where string, arg any) (*balcao.Ticket, error) {
@@ -465,7 +516,7 @@ func (db *DB) Queue(ctx context.Context, f balcao.QueueFilter) ([]*balcao.Ticket
 // Messages returns a ticket's thread, oldest first, with attachment metadata.
 func (db *DB) Messages(ctx context.Context, ticketID int64) ([]*balcao.Message, error) {
 	rows, err := db.rquery(ctx, (`SELECT id, ticket_id, direction, channel, from_addr, from_name, author_id, subject,
-		body_text, body_html, message_id, auto, created_at FROM messages WHERE ticket_id = ? ORDER BY id`), ticketID)
+		body_text, body_html, message_id, auto, created_at, to_addrs, cc_addrs, raw_sha256 FROM messages WHERE ticket_id = ? ORDER BY id`), ticketID)
 	if err != nil {
 		return nil, err
 	}
@@ -474,10 +525,13 @@ func (db *DB) Messages(ctx context.Context, ticketID int64) ([]*balcao.Message, 
 	byID := map[int64]*balcao.Message{}
 	for rows.Next() {
 		m := &balcao.Message{}
+		var to, cc string
 		if err := rows.Scan(&m.ID, &m.TicketID, &m.Direction, &m.Channel, &m.FromAddr, &m.FromName, idScan{&m.AuthorID}, &m.Subject,
-			&m.Text, &m.HTML, &m.MessageID, &m.Auto, dbTime{&m.CreatedAt}); err != nil {
+			&m.Text, &m.HTML, &m.MessageID, &m.Auto, dbTime{&m.CreatedAt}, &to, &cc, &m.RawSHA256); err != nil {
 			return nil, err
 		}
+		json.Unmarshal([]byte(to), &m.To)
+		json.Unmarshal([]byte(cc), &m.Cc)
 		out = append(out, m)
 		byID[m.ID] = m
 	}
@@ -523,49 +577,55 @@ func (db *DB) Events(ctx context.Context, ticketID int64) ([]*balcao.Event, erro
 
 // ChangeStatus moves a ticket to another state when the lifecycle allows it.
 func (db *DB) ChangeStatus(ctx context.Context, ticketID int64, to balcao.Status, actor balcao.Actor, reason string, now time.Time) (*balcao.Ticket, error) {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var from balcao.Status
-		// The conditional UPDATE below makes the check and the write atomic
-		// even on PostgreSQL under READ COMMITTED.
-		if err := db.qrow(ctx, tx, (`SELECT status FROM tickets WHERE id = ?`), ticketID).Scan(&from); err != nil {
-			return notFound(err, "no ticket with id %d", ticketID)
-		}
-		if err := balcao.CheckTransition(from, to); err != nil {
-			return err
-		}
-		set := "status = ?, updated_at = ?"
-		args := []any{string(to), db.d.t(now)}
-		switch to {
-		case balcao.StatusResolved:
-			set += ", resolved_at = ?"
-			args = append(args, db.d.t(now))
-		case balcao.StatusClosed, balcao.StatusCancelled, balcao.StatusMerged:
-			set += ", closed_at = ?"
-			args = append(args, db.d.t(now))
-		case balcao.StatusOpen:
-			if from == balcao.StatusResolved {
-				set += ", reopen_count = reopen_count + 1, resolved_at = NULL"
-			}
-		}
-		args = append(args, ticketID, string(from))
-		res, err := db.exec(ctx, tx, (`UPDATE tickets SET ` + set + ` WHERE id = ? AND status = ?`), args...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return balcao.Errorf(balcao.ECONFLICT, "the ticket changed meanwhile; reload it and try again")
-		}
-		return db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
-			Kind: balcao.EventStatus, Field: "status", From: string(from), To: string(to), Reason: reason, CreatedAt: now})
-	})
+	err := db.tx(ctx, func(tx *sql.Tx) error { return db.changeStatusTx(ctx, tx, ticketID, to, actor, reason, now) })
 	if err != nil {
 		return nil, err
 	}
 	return db.ticketBy(ctx, "t.id = ?", ticketID)
 }
 
+func (db *DB) changeStatusTx(ctx context.Context, tx *sql.Tx, ticketID int64, to balcao.Status, actor balcao.Actor, reason string, now time.Time) error {
+	var from balcao.Status
+	// The conditional UPDATE below makes the check and the write atomic
+	// even on PostgreSQL under READ COMMITTED.
+	if err := db.qrow(ctx, tx, `SELECT status FROM tickets WHERE id = ?`, ticketID).Scan(&from); err != nil {
+		return notFound(err, "no ticket with id %d", ticketID)
+	}
+	if err := balcao.CheckTransition(from, to); err != nil {
+		return err
+	}
+	set := "status = ?, updated_at = ?"
+	args := []any{string(to), db.d.t(now)}
+	switch to {
+	case balcao.StatusResolved:
+		set += ", resolved_at = ?"
+		args = append(args, db.d.t(now))
+	case balcao.StatusClosed, balcao.StatusCancelled, balcao.StatusMerged:
+		set += ", closed_at = ?"
+		args = append(args, db.d.t(now))
+	case balcao.StatusOpen:
+		if from == balcao.StatusResolved {
+			set += ", reopen_count = reopen_count + 1, resolved_at = NULL"
+		}
+	}
+	args = append(args, ticketID, string(from))
+	res, err := db.exec(ctx, tx, `UPDATE tickets SET `+set+` WHERE id = ? AND status = ?`, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return balcao.Errorf(balcao.ECONFLICT, "the ticket changed meanwhile; reload it and try again")
+	}
+	return db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
+		Kind: balcao.EventStatus, Field: "status", From: string(from), To: string(to), Reason: reason, CreatedAt: now})
+}
+
 // AddMessage appends a message to a ticket and records it in the history.
 func (db *DB) AddMessage(ctx context.Context, ticketID int64, m *balcao.Message, actor balcao.Actor) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.addMessageTx(ctx, tx, ticketID, m, actor) })
+}
+
+func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *balcao.Message, actor balcao.Actor) error {
 	if err := db.checkMessage(m); err != nil {
 		return err
 	}
@@ -573,24 +633,21 @@ func (db *DB) AddMessage(ctx context.Context, ticketID int64, m *balcao.Message,
 		m.CreatedAt = time.Now().UTC()
 	}
 	m.TicketID = ticketID
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := db.exec(ctx, tx, (`UPDATE tickets SET updated_at = ? WHERE id = ?`), db.d.t(m.CreatedAt), ticketID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return balcao.Errorf(balcao.ENOTFOUND, "no ticket with id %d", ticketID)
-		}
-		if err := db.insertMessage(ctx, tx, m); err != nil {
-			return err
-		}
-		return db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
-			Kind: balcao.EventMessage, Field: string(m.Direction), To: strconv.FormatInt(m.ID, 10), CreatedAt: m.CreatedAt})
-	})
-	if m.MessageID != "" {
-		err = db.conflict(err, "message %s is already stored", m.MessageID)
+	res, err := db.exec(ctx, tx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, db.d.t(m.CreatedAt), ticketID)
+	if err != nil {
+		return err
 	}
-	return err
+	if n, _ := res.RowsAffected(); n != 1 {
+		return balcao.Errorf(balcao.ENOTFOUND, "no ticket with id %d", ticketID)
+	}
+	if err := db.insertMessage(ctx, tx, m); err != nil {
+		if m.MessageID != "" {
+			err = db.conflict(err, "message %s is already stored", m.MessageID)
+		}
+		return err
+	}
+	return db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
+		Kind: balcao.EventMessage, Field: string(m.Direction), To: strconv.FormatInt(m.ID, 10), CreatedAt: m.CreatedAt})
 }
 
 // Blob returns stored attachment content by SHA-256.

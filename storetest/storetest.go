@@ -33,6 +33,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Queue", func(t *testing.T) { testQueue(t, open) })
 	t.Run("ChangeStatus", func(t *testing.T) { testChangeStatus(t, open) })
 	t.Run("AddMessage", func(t *testing.T) { testAddMessage(t, open) })
+	t.Run("Update", func(t *testing.T) { testUpdate(t, open) })
+	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 }
 
