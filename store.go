@@ -116,6 +116,10 @@ type Store interface {
 	ListOutbox(ctx context.Context, status OutboxStatus, limit int) ([]*OutboxItem, error)
 	ListQuarantine(ctx context.Context, limit int) ([]*Quarantined, error)
 
+	// TryLock takes a named lock among all instances sharing the database;
+	// ok is false when another instance holds it.
+	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+
 	// MailboxCursor and SetMailboxCursor keep an IMAP poller's position.
 	MailboxCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
 	SetMailboxCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32, now time.Time) error

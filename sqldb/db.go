@@ -32,6 +32,7 @@ type DB struct {
 	opt     Options
 	group   *groupCommitter
 	stmts   stmtCache
+	locks   localLocks
 	closeFn func() error
 }
 

@@ -185,3 +185,39 @@ func testOutbox(t *testing.T, open Opener) {
 		t.Fatalf("cursor %d %d", v, u)
 	}
 }
+
+func testTryLock(t *testing.T, open Opener) {
+	s1, again := open(t)
+	rel, ok, err := s1.TryLock(ctx, "outbox")
+	if err != nil || !ok {
+		t.Fatalf("first lock: %v %v", ok, err)
+	}
+	if _, ok, _ := s1.TryLock(ctx, "outbox"); ok {
+		t.Fatal("the same lock granted twice")
+	}
+	if r, ok, _ := s1.TryLock(ctx, "imap:spms"); !ok {
+		t.Fatal("an unrelated lock refused")
+	} else {
+		r()
+	}
+	if d, isD := s1.(interface{ Dialect() string }); isD && d.Dialect() == "postgres" {
+		// Another instance on the same database is refused too.
+		s2 := again(t)
+		if _, ok, _ := s2.TryLock(ctx, "outbox"); ok {
+			t.Fatal("a second instance got the lock")
+		}
+		rel()
+		r2, ok, err := s2.TryLock(ctx, "outbox")
+		if err != nil || !ok {
+			t.Fatalf("after release: %v %v", ok, err)
+		}
+		r2()
+		return
+	}
+	rel()
+	if r, ok, _ := s1.TryLock(ctx, "outbox"); !ok {
+		t.Fatal("lock not released")
+	} else {
+		r()
+	}
+}

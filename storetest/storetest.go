@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AddMessage", func(t *testing.T) { testAddMessage(t, open) })
 	t.Run("Update", func(t *testing.T) { testUpdate(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("TryLock", func(t *testing.T) { testTryLock(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 }
 
