@@ -26,6 +26,12 @@ type Config struct {
 	NumberPrefix       string
 	MaxAttachmentBytes int64
 	AdminEmail         string
+	SMTPAddr           string
+	LMTPAddr           string
+	MailRelay          string
+	MailHost           string
+	IMAPMailboxes      []Mailbox
+	AutoMailPerDay     int
 
 	baseURLDerived bool // BaseURL comes from HTTPAddr, not from BALCAO_BASE_URL
 }
@@ -103,6 +109,40 @@ var envVars = []envVar{
 			c.MaxAttachmentBytes = n
 			return nil
 		}},
+	{"BALCAO_SMTP_ADDR", "(off)", "Address of the inbound SMTP listener (host:port, e.g. 127.0.0.1:2525). The recipient address picks the service.",
+		func(c *Config, v string) error { return setAddr(&c.SMTPAddr, v) }},
+	{"BALCAO_LMTP_ADDR", "(off)", "Address of the inbound LMTP listener for a front MTA such as Postfix (host:port).",
+		func(c *Config, v string) error { return setAddr(&c.LMTPAddr, v) }},
+	{"BALCAO_MAIL_RELAY", "(none: mail waits in the outbox)", "Outbound relay: host:port, or smtp://user:password@host:port?tls=mandatory|opportunistic|none, or smtps://… for implicit TLS. Without it, answers wait in the outbox and go out once a relay is set.",
+		func(c *Config, v string) error { c.MailRelay = v; return nil }},
+	{"BALCAO_MAIL_HOST", "(host of BALCAO_BASE_URL)", "Right-hand side of the Message-IDs of outgoing mail, and the instance name in the loop header.",
+		func(c *Config, v string) error {
+			if v == "" || strings.ContainsAny(v, "@<> /") {
+				return fmt.Errorf("use a host name such as balcao.example.pt")
+			}
+			c.MailHost = v
+			return nil
+		}},
+	{"BALCAO_IMAP_MAILBOXES", "(none)", "IMAP mailboxes to poll, separated by spaces: name=imaps://user:password@host:993/INBOX?address=desk@example.pt&after=seen (see docs/OPERATIONS.md).",
+		func(c *Config, v string) error {
+			for _, item := range strings.Fields(v) {
+				name, u, ok := strings.Cut(item, "=")
+				if !ok || name == "" || u == "" {
+					return fmt.Errorf("%q: write each mailbox as name=imaps://user:password@host:993/INBOX?address=…", item)
+				}
+				c.IMAPMailboxes = append(c.IMAPMailboxes, Mailbox{Name: name, URL: u})
+			}
+			return nil
+		}},
+	{"BALCAO_AUTO_MAIL_PER_DAY", "40", "Most automatic answers sent to one address in 24 hours (loop and flood protection).",
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 10000 {
+				return fmt.Errorf("use a number between 1 and 10000")
+			}
+			c.AutoMailPerDay = n
+			return nil
+		}},
 	{"BALCAO_ADMIN_EMAIL", "admin@localhost", "Email of the first admin account, created by `balcao serve` when no admin exists.",
 		func(c *Config, v string) error {
 			if !strings.Contains(v, "@") {
@@ -113,6 +153,9 @@ var envVars = []envVar{
 		}},
 }
 
+// Mailbox is one IMAP mailbox to poll: a name and its URL.
+type Mailbox struct{ Name, URL string }
+
 // ignoredPrefixes are BALCAO_ variables that belong to the test suite, not
 // to the program.
 var ignoredPrefixes = []string{"BALCAO_TEST_"}
@@ -121,7 +164,7 @@ var ignoredPrefixes = []string{"BALCAO_TEST_"}
 // variable or a malformed value is an error that names the variable.
 func LoadConfig(environ []string) (Config, error) {
 	c := Config{DataDir: "./data", HTTPAddr: "127.0.0.1:8080", LogFormat: "text", LogLevel: slog.LevelInfo,
-		NumberPrefix: balcao.DefaultNumberPrefix, MaxAttachmentBytes: 25 << 20, AdminEmail: "admin@localhost"}
+		NumberPrefix: balcao.DefaultNumberPrefix, MaxAttachmentBytes: 25 << 20, AdminEmail: "admin@localhost", AutoMailPerDay: 40}
 	known := map[string]envVar{}
 	for _, v := range envVars {
 		known[v.name] = v
@@ -148,6 +191,14 @@ func LoadConfig(environ []string) (Config, error) {
 	return c, nil
 }
 
+func setAddr(dst *string, v string) error {
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return fmt.Errorf("use host:port, e.g. 127.0.0.1:2525")
+	}
+	*dst = v
+	return nil
+}
+
 func hasAnyPrefix(s string, prefixes []string) bool {
 	for _, p := range prefixes {
 		if strings.HasPrefix(s, p) {
@@ -162,6 +213,11 @@ func (c *Config) finish() {
 	if c.BaseURL == "" {
 		c.baseURLDerived = true
 		c.deriveBaseURL(c.HTTPAddr)
+	}
+	if c.MailHost == "" {
+		if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
+			c.MailHost = u.Hostname()
+		}
 	}
 }
 
