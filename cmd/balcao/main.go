@@ -42,6 +42,8 @@ func commands() []command {
 		{"user", "manage users: user create", cmdUser},
 		{"token", "manage API tokens: token create | list | revoke", cmdToken},
 		{"catalog", "check or export the service catalogue: catalog check [DIR] | export", cmdCatalog},
+		{"outbox", "list outgoing mail: pending, failed (with the reason) or sent", cmdOutbox},
+		{"quarantine", "list messages kept aside, with the reason; --show ID prints one", cmdQuarantine},
 		{"version", "print the version", cmdVersion},
 		{"help", "show help; `help env` lists the environment variables", cmdHelp},
 	}
