@@ -59,12 +59,12 @@ func main() {
 					c.Quit()
 					return
 				}
-				t0 := time.Now()
 				// Every screenshot differs, as real ones do: no help from
 				// the server's deduplication of identical attachments.
 				img := slices.Clone(png)
 				copy(img[8:], fmt.Sprintf("%016d", i))
 				attachment := wrap(base64.StdEncoding.EncodeToString(img))
+				t0 := time.Now()
 				if err := send(c, *to, message(run, i, w, *to, attachment)); err != nil {
 					failures.Add(1)
 					fmt.Fprintln(os.Stderr, "send:", err)
