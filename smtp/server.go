@@ -1,0 +1,581 @@
+package smtp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"balcao"
+)
+
+// Defaults applied by NewServer to zero fields of ServerConfig.
+const (
+	// DefaultMaxMessageBytes is the default ServerConfig.MaxMessageBytes,
+	// 35 MiB: room for the 25 MB attachments common mail services allow,
+	// after base64.
+	DefaultMaxMessageBytes int64 = 35 << 20
+	// DefaultMaxRecipients is the default ServerConfig.MaxRecipients.
+	DefaultMaxRecipients = 50
+	// DefaultIOTimeout is the default ReadTimeout and WriteTimeout.
+	DefaultIOTimeout = 60 * time.Second
+)
+
+const (
+	// deliverTimeout bounds one DeliverMail call. It stays well below the
+	// 10 minutes RFC 5321 §4.5.3.2.6 gives a client to wait for the reply
+	// to the end of DATA, so a stuck store produces a 451 (and a retry)
+	// rather than a client-side timeout with an unknown outcome.
+	deliverTimeout = 5 * time.Minute
+	// readChunk caps one read of the message body, so the per-read
+	// deadline extension below keeps a slow but live sender going.
+	readChunk = 32 << 10
+	// drainGrace is how long a connection that finished its DATA during
+	// Shutdown may stay open to send QUIT.
+	drainGrace = 2 * time.Second
+	// maxReplyText caps the human text echoed from a domain error.
+	maxReplyText = 400
+)
+
+// ErrServerClosed is returned by Serve, ListenAndServe and Shutdown when
+// the server has already been shut down.
+var ErrServerClosed = errors.New("smtp: server closed")
+
+// ServerConfig configures an inbound SMTP or LMTP listener. Zero fields get
+// the documented defaults.
+type ServerConfig struct {
+	// Addr is the TCP address ListenAndServe listens on, e.g.
+	// "127.0.0.1:2525". Serve ignores it.
+	Addr string
+	// LMTP makes the server speak LMTP (RFC 2033, LHLO and one reply per
+	// recipient after DATA) instead of SMTP, for a front MTA such as
+	// Postfix's lmtp transport.
+	LMTP bool
+	// Domain is our host name in the greeting; default os.Hostname().
+	Domain string
+	// MaxMessageBytes is the largest message accepted; default 35 MiB.
+	// It is advertised in EHLO (SIZE) and enforced while reading: the body
+	// buffer never grows beyond MaxMessageBytes+1 bytes.
+	MaxMessageBytes int64
+	// MaxRecipients caps RCPT commands per message; default 50. Further
+	// recipients get 452 4.5.3 and the client sends them in a new
+	// transaction.
+	MaxRecipients int
+	// ReadTimeout bounds the wait for each command and for each chunk of
+	// the message body; WriteTimeout bounds each reply. Default 60s each.
+	ReadTimeout, WriteTimeout time.Duration
+	// AcceptRecipient reports whether addr (lowercased) is a desk address.
+	// Other recipients are refused at RCPT time with 550 5.1.1 naming the
+	// address, so the sending MTA bounces them at once. Nil accepts all.
+	AcceptRecipient func(addr string) bool
+	// Logger receives delivery failures and protocol errors; default
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// Server is an SMTP or LMTP listener that passes every message to a
+// balcao.MailDeliverer and answers the client according to its result.
+// Its methods are safe for concurrent use.
+type Server struct {
+	cfg   ServerConfig
+	d     balcao.MailDeliverer
+	log   *slog.Logger
+	inner *gosmtp.Server
+
+	// deliverCtx is the parent of every DeliverMail context; it is
+	// cancelled only when a Shutdown runs out of time.
+	deliverCtx    context.Context
+	cancelDeliver context.CancelFunc
+
+	draining atomic.Bool
+
+	mu        sync.Mutex
+	listeners []*trackingListener
+	conns     map[*trackedConn]struct{}
+}
+
+// NewServer returns a server for cfg that delivers to d. It does not
+// listen yet; call Serve or ListenAndServe. It panics if d is nil.
+func NewServer(cfg ServerConfig, d balcao.MailDeliverer) *Server {
+	if d == nil {
+		panic("smtp: NewServer needs a MailDeliverer")
+	}
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	if cfg.MaxRecipients <= 0 {
+		cfg.MaxRecipients = DefaultMaxRecipients
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultIOTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultIOTimeout
+	}
+	if cfg.Domain == "" {
+		cfg.Domain, _ = os.Hostname()
+		if cfg.Domain == "" {
+			cfg.Domain = "localhost"
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{
+		cfg:   cfg,
+		d:     d,
+		log:   cfg.Logger.With("component", source(cfg.LMTP)),
+		conns: make(map[*trackedConn]struct{}),
+	}
+	s.deliverCtx, s.cancelDeliver = context.WithCancel(context.Background())
+
+	in := gosmtp.NewServer(gosmtp.BackendFunc(s.newSession))
+	in.LMTP = cfg.LMTP
+	in.Domain = cfg.Domain
+	// go-smtp's body reader refuses a message of exactly its limit (it
+	// reports "too large" before it sees the final dot), so it gets one
+	// byte of slack and the real limit is enforced in readBody.
+	in.MaxMessageBytes = cfg.MaxMessageBytes + 1
+	in.MaxRecipients = cfg.MaxRecipients
+	in.ReadTimeout = cfg.ReadTimeout
+	in.WriteTimeout = cfg.WriteTimeout
+	// Addresses are passed through as strings, so UTF-8 ones cost nothing
+	// and spare the front MTA a bounce for internationalised senders.
+	in.EnableSMTPUTF8 = true
+	in.ErrorLog = slogPrintf{s.log}
+	s.inner = in
+	return s
+}
+
+func source(lmtp bool) string {
+	if lmtp {
+		return "lmtp"
+	}
+	return "smtp"
+}
+
+// Serve accepts connections on ln until Shutdown. It returns nil after a
+// Shutdown and ErrServerClosed if Shutdown came first.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.draining.Load() {
+		s.mu.Unlock()
+		ln.Close()
+		return ErrServerClosed
+	}
+	tl := &trackingListener{Listener: ln, s: s}
+	s.listeners = append(s.listeners, tl)
+	s.mu.Unlock()
+	err := s.inner.Serve(tl)
+	if s.draining.Load() {
+		// Shutdown closed the listener, possibly before go-smtp knew of it.
+		return nil
+	}
+	return err
+}
+
+// ListenAndServe listens on cfg.Addr over TCP and calls Serve. To listen
+// on a Unix socket, pass your own listener to Serve.
+func (s *Server) ListenAndServe() error {
+	if s.cfg.Addr == "" {
+		return errors.New("smtp: ServerConfig.Addr is empty; set it to host:port, e.g. 127.0.0.1:2525")
+	}
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Addr returns the address of the first listener, or nil until Serve (or
+// ListenAndServe) has started. With port 0 it tells which port the system
+// chose; to know it without waiting, make the listener yourself and pass
+// it to Serve.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.listeners) == 0 {
+		return nil
+	}
+	return s.listeners[0].Addr()
+}
+
+// Shutdown stops accepting connections and lets messages already in DATA
+// finish: their DeliverMail runs to its end and the client hears the
+// result. Idle connections are told 421 4.3.2 and closed; a client that
+// finished its DATA may still QUIT but cannot start another message. If ctx
+// ends first, in-flight deliveries are cancelled, every connection is
+// closed, and ctx's error is returned.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if s.draining.Swap(true) {
+		s.mu.Unlock()
+		return ErrServerClosed
+	}
+	conns := make([]*trackedConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	listeners := slices.Clone(s.listeners)
+	s.mu.Unlock()
+
+	// Connections accepted from now on are closed at once (see Accept).
+	for _, c := range conns {
+		c.closeIfIdle(s.cfg.WriteTimeout)
+	}
+	// go-smtp closes the listeners it knows, but one whose Serve has not
+	// reached go-smtp yet would keep accepting: close them all here.
+	for _, ln := range listeners {
+		ln.Close()
+	}
+
+	// go-smtp's Shutdown closes the listeners and waits for every
+	// connection goroutine to end.
+	err := s.inner.Shutdown(ctx)
+	if err == nil || errors.Is(err, gosmtp.ErrServerClosed) {
+		return nil
+	}
+	s.cancelDeliver()
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Conn.Close()
+	}
+	s.mu.Unlock()
+	return err
+}
+
+// trackingListener registers every accepted connection so Shutdown can
+// tell idle connections from those in DATA; go-smtp's own Shutdown would
+// wait for idle clients until their read timeout.
+type trackingListener struct {
+	net.Listener
+	s *Server
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Close closes the listener once; Shutdown and go-smtp both call it.
+func (l *trackingListener) Close() error {
+	l.closeOnce.Do(func() { l.closeErr = l.Listener.Close() })
+	return l.closeErr
+}
+
+func (l *trackingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	tc := &trackedConn{Conn: c, s: l.s}
+	l.s.mu.Lock()
+	l.s.conns[tc] = struct{}{}
+	draining := l.s.draining.Load()
+	l.s.mu.Unlock()
+	if draining {
+		// Accepted in the instant before the listener closed.
+		tc.Close()
+	}
+	return tc, nil
+}
+
+type trackedConn struct {
+	net.Conn
+	s *Server
+
+	mu     sync.Mutex
+	inData bool
+}
+
+func (c *trackedConn) Close() error {
+	c.s.mu.Lock()
+	delete(c.s.conns, c)
+	c.s.mu.Unlock()
+	return c.Conn.Close()
+}
+
+func (c *trackedConn) beginData() {
+	c.mu.Lock()
+	c.inData = true
+	c.mu.Unlock()
+}
+
+// endData runs after the reply to DATA has been written (go-smtp resets
+// the session right after it). During Shutdown the client gets a moment to
+// QUIT before the connection is closed.
+func (c *trackedConn) endData() {
+	c.mu.Lock()
+	was := c.inData
+	c.inData = false
+	c.mu.Unlock()
+	if was && c.s.draining.Load() {
+		time.AfterFunc(drainGrace, func() { c.Close() })
+	}
+}
+
+func (c *trackedConn) closeIfIdle(writeTimeout time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inData {
+		return
+	}
+	// The connection's goroutine is waiting for a command; a 421 tells a
+	// client in mid-transaction to retry later rather than guess.
+	c.Conn.SetWriteDeadline(time.Now().Add(min(writeTimeout, time.Second)))
+	io.WriteString(c.Conn, "421 4.3.2 Service shutting down, try again later\r\n")
+	c.Close()
+}
+
+// session is one client connection's state, driven by go-smtp.
+type session struct {
+	s      *Server
+	tc     *trackedConn // nil only if go-smtp was handed another conn type
+	remote string
+
+	from  string
+	rcpts []string // as the client sent them, for LMTP statuses
+}
+
+func (s *Server) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	tc, _ := c.Conn().(*trackedConn)
+	return &session{s: s, tc: tc, remote: c.Conn().RemoteAddr().String()}, nil
+}
+
+var errShuttingDown = &gosmtp.SMTPError{
+	Code:         421,
+	EnhancedCode: gosmtp.EnhancedCode{4, 3, 2},
+	Message:      "Service shutting down, try again later",
+}
+
+func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
+	if ss.s.draining.Load() {
+		return errShuttingDown
+	}
+	if limit := ss.s.cfg.MaxMessageBytes; opts != nil && opts.Size > limit {
+		return tooLarge(limit)
+	}
+	ss.from = from
+	ss.rcpts = nil
+	return nil
+}
+
+func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	if acc := ss.s.cfg.AcceptRecipient; acc != nil && !acc(strings.ToLower(to)) {
+		return &gosmtp.SMTPError{
+			Code:         550,
+			EnhancedCode: gosmtp.EnhancedCode{5, 1, 1},
+			Message:      fmt.Sprintf("<%s>: no such mailbox here", to),
+		}
+	}
+	ss.rcpts = append(ss.rcpts, to)
+	return nil
+}
+
+func (ss *session) Data(r io.Reader) error {
+	return ss.data(r, ss.from, slices.Clone(ss.rcpts))
+}
+
+// LMTPData implements go-smtp's LMTPSession. balcao.MailDeliverer stores a
+// message once for all its recipients, so the message is delivered once
+// and every recipient gets that one outcome; delivering per recipient
+// would store the same message several times.
+func (ss *session) LMTPData(r io.Reader, status gosmtp.StatusCollector) error {
+	// With BDAT this runs in its own goroutine while go-smtp reads chunks,
+	// so the envelope is copied before anything else can reset it.
+	from, rcpts := ss.from, slices.Clone(ss.rcpts)
+	err := ss.data(r, from, rcpts)
+	for _, rc := range rcpts {
+		status.SetStatus(rc, err)
+	}
+	return err
+}
+
+func (ss *session) data(r io.Reader, from string, rcpts []string) error {
+	if ss.tc != nil {
+		ss.tc.beginData()
+	}
+	raw, err := ss.readBody(r)
+	if err != nil {
+		return err
+	}
+	return ss.deliver(from, rcpts, raw)
+}
+
+func (ss *session) Reset() {
+	ss.from = ""
+	ss.rcpts = nil
+	if ss.tc != nil {
+		ss.tc.endData()
+	}
+}
+
+func (ss *session) Logout() error { return nil }
+
+// readBody reads the whole message, holding at most MaxMessageBytes+1
+// bytes: one byte over the limit is enough to know it is too large.
+func (ss *session) readBody(r io.Reader) ([]byte, error) {
+	limit := ss.s.cfg.MaxMessageBytes
+	var src io.Reader = r
+	if ss.tc != nil {
+		src = &deadlineReader{r: r, conn: ss.tc, d: ss.s.cfg.ReadTimeout}
+	}
+	raw, err := readCapped(src, limit+1)
+	switch {
+	case errors.Is(err, gosmtp.ErrDataTooLarge) || int64(len(raw)) > limit:
+		return nil, tooLarge(limit)
+	case errors.Is(err, gosmtp.ErrTooLongLine):
+		return nil, &gosmtp.SMTPError{
+			Code:         554,
+			EnhancedCode: gosmtp.EnhancedCode{5, 6, 0},
+			Message:      fmt.Sprintf("Message has a line longer than %d bytes", ss.s.inner.MaxLineLength),
+		}
+	case err != nil:
+		ss.s.log.Warn("reading message failed", "remote", ss.remote, "err", err)
+		return nil, &gosmtp.SMTPError{
+			Code:         451,
+			EnhancedCode: gosmtp.EnhancedCode{4, 3, 0},
+			Message:      "Error reading the message, try again later",
+		}
+	}
+	return raw, nil
+}
+
+// readCapped reads r to EOF or until it has capBytes bytes, whichever
+// comes first. Unlike bytes.Buffer, whose doubling can allocate twice what
+// it holds, the buffer never grows beyond capBytes.
+func readCapped(r io.Reader, capBytes int64) ([]byte, error) {
+	buf := make([]byte, 0, min(capBytes, 64<<10))
+	for int64(len(buf)) < capBytes {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(capBytes, 2*int64(cap(buf))))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+func tooLarge(limit int64) error {
+	return &gosmtp.SMTPError{
+		Code:         552,
+		EnhancedCode: gosmtp.EnhancedCode{5, 3, 4},
+		Message:      fmt.Sprintf("Message exceeds the size limit of %d bytes", limit),
+	}
+}
+
+func (ss *session) deliver(from string, rcpts []string, raw []byte) error {
+	env := balcao.Envelope{
+		Source:     source(ss.s.cfg.LMTP),
+		MailFrom:   from,
+		Recipients: lowerUnique(rcpts),
+		RemoteAddr: ss.remote,
+		ReceivedAt: time.Now(),
+	}
+	ctx, cancel := context.WithTimeout(ss.s.deliverCtx, deliverTimeout)
+	defer cancel()
+	err := ss.s.d.DeliverMail(ctx, env, raw)
+	switch {
+	case err == nil:
+		ss.s.log.Debug("message delivered", "remote", ss.remote, "from", env.MailFrom,
+			"rcpts", env.Recipients, "bytes", len(raw))
+		return nil
+	case balcao.ErrorCode(err) == balcao.EINVALID:
+		ss.s.log.Info("message refused", "remote", ss.remote, "from", env.MailFrom,
+			"rcpts", env.Recipients, "err", err)
+		return &gosmtp.SMTPError{
+			Code:         554,
+			EnhancedCode: gosmtp.EnhancedCode{5, 6, 0},
+			Message:      replyText(balcao.ErrorMessage(err)),
+		}
+	default:
+		// Internal detail stays in the log; the client only needs to know
+		// it must retry.
+		ss.s.log.Error("delivery failed, client told to retry", "remote", ss.remote,
+			"from", env.MailFrom, "rcpts", env.Recipients, "err", err)
+		return &gosmtp.SMTPError{
+			Code:         451,
+			EnhancedCode: gosmtp.EnhancedCode{4, 3, 0},
+			Message:      "Temporary failure storing the message, try again later",
+		}
+	}
+}
+
+// replyText makes a domain message safe for one SMTP reply line.
+func replyText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > maxReplyText {
+		cut := maxReplyText
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	if strings.TrimSpace(s) == "" {
+		return "Message refused"
+	}
+	return s
+}
+
+func lowerUnique(addrs []string) []string {
+	out := make([]string, 0, len(addrs))
+	seen := make(map[string]bool, len(addrs))
+	for _, a := range addrs {
+		a = strings.ToLower(a)
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// deadlineReader extends the connection's read deadline before every read,
+// so ReadTimeout bounds silence rather than the whole transfer (go-smtp
+// sets the deadline once, when it reads the DATA command).
+type deadlineReader struct {
+	r    io.Reader
+	conn net.Conn
+	d    time.Duration
+}
+
+func (dr *deadlineReader) Read(p []byte) (int, error) {
+	if len(p) > readChunk {
+		p = p[:readChunk]
+	}
+	dr.conn.SetReadDeadline(time.Now().Add(dr.d))
+	return dr.r.Read(p)
+}
+
+// slogPrintf adapts go-smtp's Printf-style error log to slog.
+type slogPrintf struct{ l *slog.Logger }
+
+func (p slogPrintf) Printf(format string, v ...any) {
+	p.l.Warn(strings.TrimSpace(fmt.Sprintf(format, v...)))
+}
+
+func (p slogPrintf) Println(v ...any) {
+	p.l.Warn(strings.TrimSpace(fmt.Sprintln(v...)))
+}
