@@ -78,6 +78,9 @@ type Tx interface {
 	// TicketByMessageIDs returns the ticket that holds a message with one
 	// of these Message-IDs, preferring messages the desk sent; ENOTFOUND if none.
 	TicketByMessageIDs(ids []string) (*Ticket, error)
+	// Attachments lists the attachments (without content) the requester
+	// sent on a ticket, oldest first.
+	Attachments(ticketID int64) ([]*Attachment, error)
 	// MessageStored reports whether a message with this Message-ID exists.
 	MessageStored(messageID string) (bool, error)
 	CreateTicket(nt *NewTicket) (*Ticket, error)

@@ -63,6 +63,28 @@ func (v *txView) TicketByMessageIDs(ids []string) (*balcao.Ticket, error) {
 	return nil, balcao.Errorf(balcao.ENOTFOUND, "no ticket holds any of these messages")
 }
 
+func (v *txView) Attachments(ticketID int64) ([]*balcao.Attachment, error) {
+	st, err := v.db.prepared(v.ctx, v.db.write, `SELECT a.id, a.message_id, a.filename, a.media_type, a.size, a.sha256, a.content_id
+		FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ? AND m.direction = 'in' ORDER BY a.id`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := v.tx.StmtContext(v.ctx, st).QueryContext(v.ctx, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*balcao.Attachment
+	for rows.Next() {
+		a := &balcao.Attachment{}
+		if err := rows.Scan(&a.ID, &a.MessageID, &a.Filename, &a.MediaType, &a.Size, &a.SHA256, &a.ContentID); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 func (v *txView) MessageStored(messageID string) (bool, error) {
 	var n int
 	err := v.db.qrow(v.ctx, v.tx, `SELECT COUNT(*) FROM messages WHERE message_id = ?`, messageID).Scan(&n)

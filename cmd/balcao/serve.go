@@ -61,10 +61,16 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 	log.Info("balcao listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", store.Dialect(),
 		"request_types", len(cat.RequestTypes()), "version", version)
+	mailSvc, err := startMail(ctx, cfg, store, cat, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		mailSvc.stop(context.Background())
 		return err
 	case <-ctx.Done():
 	}
@@ -72,6 +78,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	log.Info("shutting down: finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	mailSvc.stop(sctx)
 	if err := httpSrv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

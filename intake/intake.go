@@ -1,0 +1,609 @@
+// Package intake turns one inbound email into a ticket, a follow-up or a
+// quarantined message, and queues the answer the requester gets at once:
+// it parses (mail), picks the request type by subject (extract), reads the
+// labelled data (extract), validates them (catalog), threads replies,
+// applies the reopen rules (lifecycle) and writes everything in one
+// transaction, answer included.
+package intake
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"balcao"
+	"balcao/catalog"
+	"balcao/extract"
+	"balcao/lifecycle"
+	"balcao/mail"
+)
+
+// Config configures an Intake.
+type Config struct {
+	Catalog      *catalog.Catalog
+	Store        balcao.Store
+	Clock        balcao.Clock
+	Logger       *slog.Logger
+	NumberPrefix string // "SD"
+	BaseURL      string // for the portal link in answers
+	// Host is the right-hand side of our Message-IDs (e.g. the desk's
+	// hostname); it makes them recognisable when replies come back.
+	Host string
+	// Instance goes in our loop header, so our own mail is recognised.
+	Instance string
+	// AutoMailPerDay caps automatic answers to one address in 24 hours.
+	AutoMailPerDay int
+	Rules          lifecycle.Rules
+	// Compose turns an answer into RFC 5322 bytes (the smtp package's Compose).
+	Compose func(Outgoing) ([]byte, error)
+}
+
+// Outgoing is an answer to compose; it mirrors smtp.Outgoing so that this
+// package does not depend on the wire.
+type Outgoing struct {
+	FromName, FromAddr string
+	To                 []string
+	Subject            string
+	MessageID          string
+	InReplyTo          string
+	References         []string
+	Text               string
+	Headers            map[string]string
+	Date               time.Time
+}
+
+// Intake is a balcao.MailDeliverer.
+type Intake struct {
+	cfg        Config
+	classifier *extract.Classifier
+	extractors map[string]*extract.Extractor // by request type code; built once, read-only
+}
+
+// New returns an Intake; missing optional settings get defaults.
+func New(cfg Config) *Intake {
+	if cfg.Clock == nil {
+		cfg.Clock = balcao.SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.NumberPrefix == "" {
+		cfg.NumberPrefix = balcao.DefaultNumberPrefix
+	}
+	if cfg.Host == "" {
+		cfg.Host = "balcao.invalid"
+	}
+	if cfg.Instance == "" {
+		cfg.Instance = cfg.Host
+	}
+	if cfg.AutoMailPerDay == 0 {
+		cfg.AutoMailPerDay = 40
+	}
+	if cfg.Rules == (lifecycle.Rules{}) {
+		cfg.Rules = lifecycle.DefaultRules()
+	}
+	in := &Intake{cfg: cfg, classifier: extract.NewClassifier(cfg.Catalog), extractors: map[string]*extract.Extractor{}}
+	for _, rt := range cfg.Catalog.RequestTypes() {
+		in.extractors[rt.Code] = extract.NewExtractor(rt)
+	}
+	return in
+}
+
+var _ balcao.MailDeliverer = (*Intake)(nil)
+
+// Outcome says what happened to a message, for logs and tests.
+type Outcome struct {
+	Kind     string // "ticket", "follow-up", "duplicate", "quarantine"
+	Ticket   balcao.TicketNumber
+	Reason   string // for quarantine and automatic mail
+	Answered bool
+}
+
+// DeliverMail stores one raw message. It returns nil once the message is
+// durably stored in some form; an error only when the database failed (the
+// sender retries) — never because the message itself was odd.
+func (in *Intake) DeliverMail(ctx context.Context, env balcao.Envelope, raw []byte) error {
+	_, err := in.Deliver(ctx, env, raw)
+	return err
+}
+
+// Deliver is DeliverMail that also reports the outcome.
+func (in *Intake) Deliver(ctx context.Context, env balcao.Envelope, raw []byte) (Outcome, error) {
+	now := in.cfg.Clock.Now()
+	if env.ReceivedAt.IsZero() {
+		env.ReceivedAt = now
+	}
+	msg, perr := mail.Parse(raw)
+	if perr != nil {
+		return in.quarantine(ctx, env, raw, "", "unreadable message: "+perr.Error())
+	}
+	if msg.MessageID == "" {
+		// Retries of the same bytes still deduplicate.
+		sum := sha256.Sum256(raw)
+		msg.MessageID = "sha256-" + hex.EncodeToString(sum[:16]) + "@" + in.cfg.Host
+	}
+	if msg.Loop {
+		return in.quarantine(ctx, env, raw, msg.MessageID, "our own message came back (loop header)")
+	}
+	if msg.From.Addr == "" && msg.Auto == "" {
+		if env.MailFrom == "" || !strings.Contains(env.MailFrom, "@") {
+			return in.quarantine(ctx, env, raw, msg.MessageID, "no sender address (From and return path both missing)")
+		}
+		msg.From.Addr = strings.ToLower(env.MailFrom)
+	}
+	desk := in.deskAddress(env, msg)
+	if desk == "" {
+		return in.quarantine(ctx, env, raw, msg.MessageID, "not addressed to any intake address of the catalogue")
+	}
+	p := &pending{in: in, env: env, raw: raw, msg: msg, desk: desk, now: now}
+	var out Outcome
+	err := in.cfg.Store.Update(ctx, func(tx balcao.Tx) error {
+		var err error
+		out, err = p.run(tx)
+		return err
+	})
+	switch balcao.ErrorCode(err) {
+	case "":
+	case balcao.ECONFLICT:
+		// Stored meanwhile by a concurrent delivery of the same message.
+		return Outcome{Kind: "duplicate"}, nil
+	case balcao.EINVALID:
+		// The message cannot become a ticket as it is; keep it for a person
+		// to look at rather than refuse it (an accepted message is never lost).
+		return in.quarantine(ctx, env, raw, msg.MessageID, "cannot be stored as a ticket: "+balcao.ErrorMessage(err))
+	default:
+		return Outcome{}, err
+	}
+	in.cfg.Logger.Info("mail received", "kind", out.Kind, "ticket", out.Ticket, "from", msg.From.Addr, "to", desk,
+		"auto", string(msg.Auto), "answered", out.Answered, "reason", out.Reason)
+	return out, nil
+}
+
+func (in *Intake) quarantine(ctx context.Context, env balcao.Envelope, raw []byte, messageID, reason string) (Outcome, error) {
+	q := &balcao.Quarantined{Envelope: env, MessageID: messageID, Reason: reason, Raw: raw, ReceivedAt: env.ReceivedAt}
+	if err := in.cfg.Store.Update(ctx, func(tx balcao.Tx) error { return tx.Quarantine(q) }); err != nil {
+		return Outcome{}, err
+	}
+	in.cfg.Logger.Warn("mail quarantined", "reason", reason, "message_id", messageID)
+	return Outcome{Kind: "quarantine", Reason: reason}, nil
+}
+
+// deskAddress is the intake address the message was delivered to: the
+// envelope recipients first (they are what the MTA used), then To and Cc.
+func (in *Intake) deskAddress(env balcao.Envelope, msg *mail.Message) string {
+	cands := slices.Clone(env.Recipients)
+	for _, a := range append(slices.Clone(msg.To), msg.Cc...) {
+		cands = append(cands, a.Addr)
+	}
+	for _, c := range cands {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if len(in.cfg.Catalog.ByAddress(c)) > 0 {
+			return c
+		}
+	}
+	return ""
+}
+
+func (in *Intake) isDesk(addr string) bool { return len(in.cfg.Catalog.ByAddress(addr)) > 0 }
+
+// pending is one message being processed inside the store transaction.
+type pending struct {
+	in   *Intake
+	env  balcao.Envelope
+	raw  []byte
+	msg  *mail.Message
+	desk string
+	now  time.Time
+}
+
+func (p *pending) run(tx balcao.Tx) (Outcome, error) {
+	msg := p.msg
+	if stored, err := tx.MessageStored(msg.MessageID); err != nil {
+		return Outcome{}, err
+	} else if stored {
+		return Outcome{Kind: "duplicate"}, nil
+	}
+	t, err := p.thread(tx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if msg.Auto != "" {
+		// Automatic mail is kept where it belongs and never answered, never
+		// reopens and never opens a ticket.
+		if t == nil {
+			reason := "automatic message (" + string(msg.Auto) + ": " + msg.AutoReason + ") about no known ticket"
+			return Outcome{Kind: "quarantine", Reason: reason}, tx.Quarantine(&balcao.Quarantined{Envelope: p.env, MessageID: msg.MessageID,
+				Reason: reason, Raw: p.raw, ReceivedAt: p.now})
+		}
+		m := p.message()
+		m.Auto = true
+		return Outcome{Kind: "follow-up", Ticket: t.Number, Reason: string(msg.Auto)}, tx.AddMessage(t.ID, m, p.actor())
+	}
+	if t != nil {
+		return p.followUp(tx, t)
+	}
+	return p.newTicket(tx, 0)
+}
+
+// thread finds the ticket a message belongs to: our Message-ID in
+// In-Reply-To/References first; then a ticket number in the subject, but
+// only from the requester or someone copied on that ticket.
+func (p *pending) thread(tx balcao.Tx) (*balcao.Ticket, error) {
+	ids := append(slices.Clone(p.msg.InReplyTo), p.msg.References...)
+	if len(ids) > 0 {
+		t, err := tx.TicketByMessageIDs(ids)
+		if err == nil {
+			return t, nil
+		}
+		if !balcao.IsNotFound(err) {
+			return nil, err
+		}
+	}
+	for _, n := range balcao.FindTicketNumbers(p.in.cfg.NumberPrefix, p.msg.Subject) {
+		t, err := tx.TicketByNumber(n)
+		if balcao.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ok, err := tx.IsParticipant(t.ID, p.msg.From.Addr)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return t, nil
+		}
+	}
+	return nil, nil
+}
+
+func (p *pending) actor() balcao.Actor {
+	name := p.msg.From.Addr
+	if p.msg.From.Name != "" {
+		name = p.msg.From.Name + " <" + p.msg.From.Addr + ">"
+	}
+	return balcao.Actor{Name: name}
+}
+
+// message is the inbound message as stored: the whole text and the raw
+// bytes are kept; the reply part is what agents read first.
+func (p *pending) message() *balcao.Message {
+	m := &balcao.Message{Direction: balcao.DirectionIn, Channel: balcao.ChannelEmail, FromAddr: p.msg.From.Addr,
+		FromName: p.msg.From.Name, Subject: p.msg.Subject, Text: p.msg.Text, HTML: p.msg.HTML, MessageID: p.msg.MessageID,
+		CreatedAt: p.now, Raw: p.raw}
+	for _, a := range p.msg.To {
+		m.To = append(m.To, a.Addr)
+	}
+	for _, a := range p.msg.Cc {
+		m.Cc = append(m.Cc, a.Addr)
+	}
+	for _, a := range p.msg.Attachments {
+		m.Attachments = append(m.Attachments, &balcao.Attachment{Filename: a.Filename, MediaType: a.MediaType,
+			ContentID: a.ContentID, Data: a.Data})
+	}
+	return m
+}
+
+// participants are the people copied on the request, except desk addresses.
+func (p *pending) participants() []string {
+	var out []string
+	for _, a := range append(slices.Clone(p.msg.To), p.msg.Cc...) {
+		if a.Addr != "" && a.Addr != p.msg.From.Addr && !p.in.isDesk(a.Addr) {
+			out = append(out, a.Addr)
+		}
+	}
+	return out
+}
+
+// understand classifies the message and reads its data for a request type.
+func (p *pending) understand(rt *catalog.RequestType, existing map[string]string, earlier []*balcao.Attachment) (map[string]string, []catalog.FieldProblem) {
+	pairs := make([]extract.Pair, 0, 16)
+	for _, pr := range mail.Pairs(p.msg) {
+		pairs = append(pairs, extract.Pair{Label: pr.Label, Value: pr.Value, Section: pr.Section, Line: pr.Line})
+	}
+	var res extract.Result
+	if ex := p.in.extractors[rt.Code]; ex != nil {
+		res = ex.Fields(pairs)
+	} else {
+		res = extract.Fields(rt, pairs)
+	}
+	values := map[string]string{}
+	for k, v := range existing {
+		values[k] = v
+	}
+	for k, v := range res.Values {
+		values[k] = v // what the requester sends now replaces what was there
+	}
+	var atts []catalog.Attachment
+	for _, a := range earlier {
+		// What the requester attached before still counts (a screenshot
+		// sent with the request is not asked for again).
+		atts = append(atts, catalog.Attachment{Filename: a.Filename, MediaType: a.MediaType, Size: a.Size})
+	}
+	for _, a := range p.msg.Attachments {
+		if rt.HasTemplate() && isWorkbook(a) {
+			rows, problems, err := rt.ReadTemplate(strings.NewReader(string(a.Data)), int64(len(a.Data)), rt.Language())
+			if err == nil && len(catalog.Errors(problems)) == 0 {
+				rt.AddTemplateRows(values, rows)
+			}
+		}
+		atts = append(atts, catalog.Attachment{Filename: a.Filename, MediaType: a.MediaType, Size: int64(len(a.Data))})
+	}
+	if existing == nil {
+		extract.Describe(rt, values, strings.TrimSpace(p.msg.Reply))
+	}
+	norm, problems := rt.Validate(values, atts, rt.Language(), p.now)
+	return norm, problems
+}
+
+func isWorkbook(a mail.Attachment) bool {
+	return strings.HasSuffix(strings.ToLower(a.Filename), ".xlsx") || strings.Contains(a.MediaType, "spreadsheetml")
+}
+
+// newTicket opens a ticket for the message; linkTo is an earlier closed
+// ticket it follows (0 when none).
+func (p *pending) newTicket(tx balcao.Tx, linkTo int64) (Outcome, error) {
+	cat := p.in.cfg.Catalog
+	match, ok := p.in.classifier.Classify(p.desk, mail.NormalizeSubject(p.msg.Subject, p.in.cfg.NumberPrefix))
+	lang := "pt-PT"
+	if cands := cat.ByAddress(p.desk); len(cands) > 0 {
+		lang = cands[0].Language()
+	}
+	nt := &balcao.NewTicket{Subject: p.msg.Subject, Channel: balcao.ChannelEmail, Language: lang,
+		RequesterEmail: p.msg.From.Addr, RequesterName: p.msg.From.Name, Participants: p.participants(),
+		Message: p.message(), Actor: p.actor(), Now: p.now, Status: balcao.StatusNew}
+	var rt *catalog.RequestType
+	var problems []catalog.FieldProblem
+	if ok {
+		rt = match.RequestType
+		nt.RequestType, nt.Service, nt.TeamCode = rt.Code, rt.Service().Code, rt.Team
+		nt.Impact, nt.Urgency, nt.Language = rt.Impact, rt.Urgency, rt.Language()
+		nt.Fields, problems = p.understand(rt, nil, nil)
+		nt.Missing = catalog.ToDomain(problems)
+		switch {
+		case len(catalog.Errors(problems)) > 0:
+			nt.Status = balcao.StatusPendingRequester
+		case rt.Approval:
+			nt.Status = balcao.StatusPendingApproval
+		}
+	}
+	t, err := tx.CreateTicket(nt)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if linkTo != 0 {
+		if err := tx.LinkTickets(t.ID, linkTo, "follows", p.now); err != nil {
+			return Outcome{}, err
+		}
+	}
+	a := &answer{lang: nt.Language}
+	a.t("greeting")
+	a.blank()
+	if rt != nil {
+		a.t("received", t.Number, rt.Title.Get(nt.Language))
+		p.describeProblems(a, rt, problems, "missing")
+		if rt.Approval && len(catalog.Errors(problems)) == 0 {
+			a.t("approval")
+		}
+	} else {
+		a.t("unclassified", p.msg.Subject, t.Number)
+		a.blank()
+		a.t("subjects")
+		for _, c := range extract.Candidates(cat, p.desk) {
+			if c.Subject != "" {
+				a.item(c.Subject)
+			}
+		}
+		if p.in.cfg.BaseURL != "" {
+			a.blank()
+			a.t("portal", strings.TrimRight(p.in.cfg.BaseURL, "/")+"/portal/")
+		}
+	}
+	answered, err := p.answer(tx, t, a)
+	return Outcome{Kind: "ticket", Ticket: t.Number, Answered: answered}, err
+}
+
+// describeProblems lists the missing or invalid items by their labels and
+// how to fix each, or says the data are complete.
+func (p *pending) describeProblems(a *answer, rt *catalog.RequestType, problems []catalog.FieldProblem, heading string) {
+	errs := catalog.Errors(problems)
+	a.blank()
+	if len(errs) == 0 {
+		a.t("complete")
+		return
+	}
+	a.t(heading)
+	for _, pr := range errs {
+		a.item(pr.Message)
+	}
+	a.blank()
+	a.t("howto")
+}
+
+// followUp adds a message to an existing ticket and applies the lifecycle:
+// new data are merged and validated again; a resolved ticket reopens within
+// the window; a closed one leads to a new ticket linked to it.
+func (p *pending) followUp(tx balcao.Tx, t *balcao.Ticket) (Outcome, error) {
+	action := p.in.cfg.Rules.OnRequesterReply(t.Status, t.ResolvedAt, p.now, false)
+	if action == lifecycle.ReplyNewLinked {
+		out, err := p.newTicketAfterClosed(tx, t)
+		return out, err
+	}
+	// Attachments sent before this message, read before it is added.
+	earlier, err := tx.Attachments(t.ID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if err := tx.AddMessage(t.ID, p.message(), p.actor()); err != nil {
+		return Outcome{}, err
+	}
+	if err := tx.AddParticipants(t.ID, p.participants()); err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Kind: "follow-up", Ticket: t.Number}
+	if action == lifecycle.ReplyReopen {
+		if _, err := tx.ChangeStatus(t.ID, balcao.StatusOpen, p.actor(), "reaberto pelo requerente", p.now); err != nil {
+			return Outcome{}, err
+		}
+		a := &answer{lang: t.Language}
+		a.t("greeting")
+		a.blank()
+		a.t("reopened", t.Number)
+		answered, err := p.answer(tx, t, a)
+		out.Answered = answered
+		return out, err
+	}
+	if t.Status != balcao.StatusPendingRequester {
+		return out, nil
+	}
+	rt := p.in.cfg.Catalog.RequestType(t.RequestType)
+	if rt == nil {
+		// Waiting on the requester without a request type: an agent asked
+		// something; the answer goes back to the queue.
+		_, err := tx.ChangeStatus(t.ID, balcao.StatusOpen, p.actor(), "resposta do requerente", p.now)
+		return out, err
+	}
+	fields, problems := p.understand(rt, t.Fields, earlier)
+	if err := tx.SetTicketData(t.ID, fields, catalog.ToDomain(problems), p.actor(), p.now); err != nil {
+		return Outcome{}, err
+	}
+	a := &answer{lang: t.Language}
+	a.t("greeting")
+	a.blank()
+	a.t("updated", t.Number)
+	if len(catalog.Errors(problems)) == 0 {
+		to := balcao.StatusOpen
+		if rt.Approval {
+			to = balcao.StatusPendingApproval
+		}
+		if _, err := tx.ChangeStatus(t.ID, to, p.actor(), "dados completos", p.now); err != nil {
+			return Outcome{}, err
+		}
+	}
+	p.describeProblems(a, rt, problems, "stillmissing")
+	answered, err := p.answer(tx, t, a)
+	out.Answered = answered
+	return out, err
+}
+
+func (p *pending) newTicketAfterClosed(tx balcao.Tx, old *balcao.Ticket) (Outcome, error) {
+	out, err := p.newTicket(tx, old.ID)
+	if err != nil {
+		return out, err
+	}
+	// The acknowledgement of the new ticket already went out; add the
+	// explanation as a second, short answer only when it was sent.
+	if out.Answered {
+		nt, err := tx.TicketByNumber(out.Ticket)
+		if err != nil {
+			return out, err
+		}
+		a := &answer{lang: nt.Language}
+		a.t("linked", old.Number, int(p.in.cfg.Rules.ReopenWindow.Hours()/24), nt.Number)
+		if _, err := p.answer(tx, nt, a); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// noAutoReply lists local parts that never get automatic mail.
+var noAutoReply = []string{"mailer-daemon", "postmaster", "no-reply", "noreply", "do-not-reply", "donotreply", "bounce", "bounces"}
+
+func suppressed(addr string) bool {
+	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
+	for _, n := range noAutoReply {
+		if local == n || strings.HasPrefix(local, n+"+") || strings.HasPrefix(local, n+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+// answer stores an automatic answer on the ticket and queues it, unless the
+// recipient must not get automatic mail or reached the daily cap.
+func (p *pending) answer(tx balcao.Tx, t *balcao.Ticket, a *answer) (bool, error) {
+	to := p.msg.From.Addr
+	if len(p.msg.ReplyTo) > 0 && p.msg.ReplyTo[0].Addr != "" {
+		to = p.msg.ReplyTo[0].Addr
+	}
+	if to == "" || suppressed(to) || p.in.isDesk(to) {
+		return false, nil
+	}
+	n, err := tx.AutoMailCount(to, p.now.Add(-24*time.Hour))
+	if err != nil {
+		return false, err
+	}
+	if n >= p.in.cfg.AutoMailPerDay {
+		return false, nil
+	}
+	if p.msg.PasswordRedacted {
+		a.blank()
+		a.t("password")
+	}
+	a.blank()
+	a.t("keep")
+	a.blank()
+	a.line("--")
+	a.t("signature")
+	body := mail.ReplyMarkers[a.lang] + "\n\n" + a.String()
+
+	id := p.newMessageID(t.Number)
+	subject := "[#" + string(t.Number) + "] " + stripTag(p.msg.Subject, p.in.cfg.NumberPrefix)
+	refs := append(slices.Clone(p.msg.References), p.msg.MessageID)
+	fromName := ""
+	if rts := p.in.cfg.Catalog.ByAddress(p.desk); len(rts) > 0 && rts[0].Service() != nil {
+		fromName = rts[0].Service().Name.Get(a.lang)
+	}
+	out := Outgoing{FromName: fromName, FromAddr: p.desk, To: []string{to}, Subject: subject, MessageID: id,
+		InReplyTo: p.msg.MessageID, References: refs, Text: body, Date: p.now,
+		Headers: map[string]string{"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All",
+			mail.LoopHeader: p.in.cfg.Instance, "Precedence": "auto_reply"}}
+	raw, err := p.in.cfg.Compose(out)
+	if err != nil {
+		return false, err
+	}
+	m := &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail, FromAddr: p.desk, FromName: fromName,
+		Subject: subject, Text: body, MessageID: id, Auto: true, To: []string{to}, CreatedAt: p.now}
+	if err := tx.AddMessage(t.ID, m, balcao.SystemActor); err != nil {
+		return false, err
+	}
+	return true, tx.Enqueue(&balcao.OutboxItem{TicketID: t.ID, MessageID: id, MailFrom: p.desk, Recipients: []string{to},
+		Raw: raw, Auto: true, CreatedAt: p.now})
+}
+
+// newMessageID makes a Message-ID that names the ticket, so that replies
+// thread even when a client drops References.
+func (p *pending) newMessageID(n balcao.TicketNumber) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return fmt.Sprintf("%s.%s@%s", strings.ToLower(string(n)), hex.EncodeToString(b), p.in.cfg.Host)
+}
+
+// stripTag removes reply prefixes and our ticket tags so that the answer's
+// subject is "[#SD-…] <the request's subject>".
+func stripTag(subject, prefix string) string {
+	s := strings.TrimSpace(subject)
+	for {
+		before := s
+		for _, n := range balcao.FindTicketNumbers(prefix, s) {
+			s = strings.ReplaceAll(s, "[#"+string(n)+"]", "")
+		}
+		for _, pre := range []string{"re:", "res:", "enc:", "fw:", "fwd:", "tr:", "rv:"} {
+			if len(s) >= len(pre) && strings.EqualFold(s[:len(pre)], pre) {
+				s = s[len(pre):]
+			}
+		}
+		s = strings.TrimSpace(s)
+		if s == before {
+			return s
+		}
+	}
+}

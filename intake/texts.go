@@ -1,0 +1,115 @@
+package intake
+
+import (
+	"fmt"
+	"strings"
+)
+
+// texts holds the desk's automatic answers in the four languages. The
+// requester's language is the service's (pt-PT for the Portuguese
+// services, pt-BR for the Brazilian ones).
+var texts = map[string]map[string]string{
+	"pt-PT": {
+		"greeting":     "Bom dia,",
+		"received":     "O seu pedido foi registado com o número %s (%s).",
+		"complete":     "Os dados enviados estão completos; o pedido segue para a equipa responsável.",
+		"approval":     "Este pedido fica sujeito a aprovação antes de ser tratado.",
+		"missing":      "Para o podermos tratar, faltam ou não estão corretos os seguintes dados:",
+		"howto":        "Responda a esta mensagem (no mesmo assunto) com os dados em falta, um por linha, na forma \"Nome do dado: valor\".",
+		"password":     "A sua mensagem continha uma palavra-passe, que foi removida. Por motivos de segurança, nunca envie palavras-passe à equipa de suporte nem a terceiros.",
+		"keep":         "Para acrescentar informação sobre este pedido, responda a esta mensagem. Para outro assunto, envie uma mensagem nova: cada pedido deve tratar de uma só situação.",
+		"unclassified": "Não conseguimos identificar o tipo de pedido pelo assunto \"%s\". O pedido foi registado com o número %s e será classificado pela equipa de suporte.",
+		"subjects":     "Para um tratamento mais rápido, use um dos assuntos seguintes:",
+		"portal":       "Também pode submeter o pedido no portal: %s",
+		"updated":      "Recebemos os dados adicionais do pedido %s.",
+		"stillmissing": "Ainda faltam ou não estão corretos:",
+		"reopened":     "O pedido %s foi reaberto com a sua mensagem e volta à equipa responsável.",
+		"linked":       "O pedido %s já estava fechado (o prazo para o reabrir é de %d dias após a resolução). A sua mensagem deu origem ao novo pedido %s, associado ao anterior.",
+		"signature":    "Centro de Suporte",
+		"notes":        "Notas:",
+	},
+	"pt-BR": {
+		"greeting":     "Olá,",
+		"received":     "Sua solicitação foi registrada com o número %s (%s).",
+		"complete":     "Os dados enviados estão completos; a solicitação segue para a equipe responsável.",
+		"approval":     "Esta solicitação depende de aprovação antes de ser atendida.",
+		"missing":      "Para atendermos, faltam ou não estão corretos os seguintes dados:",
+		"howto":        "Responda a esta mensagem (no mesmo assunto) com os dados faltantes, um por linha, no formato \"Nome do dado: valor\".",
+		"password":     "Sua mensagem continha uma senha, que foi removida. Por segurança, nunca envie senhas à equipe de suporte nem a terceiros.",
+		"keep":         "Para complementar esta solicitação, responda a esta mensagem. Para outro assunto, envie uma nova mensagem: cada solicitação deve tratar de uma só situação.",
+		"unclassified": "Não conseguimos identificar o tipo de solicitação pelo assunto \"%s\". A solicitação foi registrada com o número %s e será classificada pela equipe de suporte.",
+		"subjects":     "Para um atendimento mais rápido, use um dos assuntos a seguir:",
+		"portal":       "Você também pode abrir a solicitação no portal: %s",
+		"updated":      "Recebemos os dados adicionais da solicitação %s.",
+		"stillmissing": "Ainda faltam ou não estão corretos:",
+		"reopened":     "A solicitação %s foi reaberta com sua mensagem e volta para a equipe responsável.",
+		"linked":       "A solicitação %s já estava encerrada (o prazo para reabri-la é de %d dias após a resolução). Sua mensagem gerou a nova solicitação %s, vinculada à anterior.",
+		"signature":    "Central de Atendimento",
+		"notes":        "Observações:",
+	},
+	"en": {
+		"greeting":     "Hello,",
+		"received":     "Your request has been registered as %s (%s).",
+		"complete":     "The data you sent are complete; the request goes to the team in charge.",
+		"approval":     "This request needs approval before it is handled.",
+		"missing":      "Before we can handle it, the following data are missing or not valid:",
+		"howto":        "Reply to this message (keeping the subject) with the missing data, one per line, as \"Name: value\".",
+		"password":     "Your message contained a password, which was removed. For security, never send passwords to the support team or anyone else.",
+		"keep":         "To add information about this request, reply to this message. For another matter, send a new message: each request should be about one situation.",
+		"unclassified": "We could not tell the request type from the subject \"%s\". The request has been registered as %s and the support team will classify it.",
+		"subjects":     "For faster handling, use one of these subjects:",
+		"portal":       "You can also submit the request on the portal: %s",
+		"updated":      "We received the additional data for request %s.",
+		"stillmissing": "Still missing or not valid:",
+		"reopened":     "Request %s has been reopened with your message and goes back to the team in charge.",
+		"linked":       "Request %s was already closed (it can be reopened within %d days of its resolution). Your message opened the new request %s, linked to the earlier one.",
+		"signature":    "Support Centre",
+		"notes":        "Notes:",
+	},
+	"es": {
+		"greeting":     "Buenos días:",
+		"received":     "Su solicitud ha quedado registrada con el número %s (%s).",
+		"complete":     "Los datos enviados están completos; la solicitud pasa al equipo responsable.",
+		"approval":     "Esta solicitud requiere aprobación antes de ser tramitada.",
+		"missing":      "Para poder tramitarla, faltan o no son correctos los siguientes datos:",
+		"howto":        "Responda a este mensaje (con el mismo asunto) con los datos que faltan, uno por línea, en la forma \"Nombre del dato: valor\".",
+		"password":     "Su mensaje contenía una contraseña, que ha sido eliminada. Por seguridad, no envíe nunca contraseñas al equipo de soporte ni a terceros.",
+		"keep":         "Para añadir información sobre esta solicitud, responda a este mensaje. Para otro asunto, envíe un mensaje nuevo: cada solicitud debe tratar una sola situación.",
+		"unclassified": "No hemos podido identificar el tipo de solicitud por el asunto \"%s\". La solicitud ha quedado registrada con el número %s y el equipo de soporte la clasificará.",
+		"subjects":     "Para una tramitación más rápida, utilice uno de los siguientes asuntos:",
+		"portal":       "También puede presentar la solicitud en el portal: %s",
+		"updated":      "Hemos recibido los datos adicionales de la solicitud %s.",
+		"stillmissing": "Todavía faltan o no son correctos:",
+		"reopened":     "La solicitud %s se ha reabierto con su mensaje y vuelve al equipo responsable.",
+		"linked":       "La solicitud %s ya estaba cerrada (puede reabrirse en los %d días siguientes a su resolución). Su mensaje ha abierto la nueva solicitud %s, vinculada a la anterior.",
+		"signature":    "Centro de Soporte",
+		"notes":        "Notas:",
+	},
+}
+
+func text(lang, key string, args ...any) string {
+	m, ok := texts[lang]
+	if !ok {
+		m = texts["pt-PT"]
+	}
+	s, ok := m[key]
+	if !ok {
+		s = texts["pt-PT"][key]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// answer builds an answer's text, line by line.
+type answer struct {
+	lang string
+	b    strings.Builder
+}
+
+func (a *answer) line(s string)             { a.b.WriteString(s); a.b.WriteString("\n") }
+func (a *answer) blank()                    { a.b.WriteString("\n") }
+func (a *answer) t(key string, args ...any) { a.line(text(a.lang, key, args...)) }
+func (a *answer) item(s string)             { a.line("  - " + s) }
+func (a *answer) String() string            { return a.b.String() }
