@@ -7,6 +7,7 @@
 package intake
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -278,6 +279,10 @@ func (p *pending) message() *balcao.Message {
 	m := &balcao.Message{Direction: balcao.DirectionIn, Channel: balcao.ChannelEmail, FromAddr: p.msg.From.Addr,
 		FromName: p.msg.From.Name, Subject: p.msg.Subject, Text: p.msg.Text, HTML: p.msg.HTML, MessageID: p.msg.MessageID,
 		CreatedAt: p.now, Raw: p.raw}
+	if p.msg.PasswordRedacted {
+		// The original bytes hold the password: they never reach the disk.
+		m.Raw = nil
+	}
 	for _, a := range p.msg.To {
 		m.To = append(m.To, a.Addr)
 	}
@@ -322,6 +327,7 @@ func (p *pending) understand(rt *catalog.RequestType, existing map[string]string
 		values[k] = v // what the requester sends now replaces what was there
 	}
 	var atts []catalog.Attachment
+	var templateProblems []catalog.FieldProblem
 	for _, a := range earlier {
 		// What the requester attached before still counts (a screenshot
 		// sent with the request is not asked for again).
@@ -329,9 +335,14 @@ func (p *pending) understand(rt *catalog.RequestType, existing map[string]string
 	}
 	for _, a := range p.msg.Attachments {
 		if rt.HasTemplate() && isWorkbook(a) {
-			rows, problems, err := rt.ReadTemplate(strings.NewReader(string(a.Data)), int64(len(a.Data)), rt.Language())
-			if err == nil && len(catalog.Errors(problems)) == 0 {
+			rows, problems, err := rt.ReadTemplate(bytes.NewReader(a.Data), int64(len(a.Data)), rt.Language())
+			if err == nil {
 				rt.AddTemplateRows(values, rows)
+				// Row and column problems go into the answer as they are.
+				templateProblems = append(templateProblems, catalog.Errors(problems)...)
+			} else {
+				templateProblems = append(templateProblems, catalog.FieldProblem{Field: rt.TemplateGroup(), Code: "template",
+					Label: a.Filename, Message: a.Filename + ": " + err.Error()})
 			}
 		}
 		atts = append(atts, catalog.Attachment{Filename: a.Filename, MediaType: a.MediaType, Size: int64(len(a.Data))})
@@ -340,7 +351,7 @@ func (p *pending) understand(rt *catalog.RequestType, existing map[string]string
 		extract.Describe(rt, values, strings.TrimSpace(p.msg.Reply))
 	}
 	norm, problems := rt.Validate(values, atts, rt.Language(), p.now)
-	return norm, problems
+	return norm, append(templateProblems, problems...)
 }
 
 func isWorkbook(a mail.Attachment) bool {
@@ -401,9 +412,10 @@ func (p *pending) newTicket(tx balcao.Tx, linkTo int64) (Outcome, error) {
 				a.item(c.Subject)
 			}
 		}
-		if p.in.cfg.BaseURL != "" {
+		// The service's own portal, when the catalogue names one.
+		if cands := cat.ByAddress(p.desk); len(cands) > 0 && cands[0].Service() != nil && cands[0].Service().Portal != "" {
 			a.blank()
-			a.t("portal", strings.TrimRight(p.in.cfg.BaseURL, "/")+"/portal/")
+			a.t("portal", cands[0].Service().Portal)
 		}
 	}
 	answered, err := p.answer(tx, t, a)

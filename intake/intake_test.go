@@ -320,7 +320,7 @@ Não consigo entrar.
 		t.Fatalf("triage ticket %+v", tk)
 	}
 	ans := d.lastAnswer(out.Ticket).Text
-	for _, want := range []string{"CIT – Retificação de CIT", "WebRNU – Óbito não Identificado", "https://balcao.test/portal/", "ajuda urgente"} {
+	for _, want := range []string{"CIT – Retificação de CIT", "WebRNU – Óbito não Identificado", "ajuda urgente"} {
 		if !strings.Contains(ans, want) {
 			t.Errorf("triage answer lacks %q", want)
 		}
@@ -342,11 +342,12 @@ Endereço de correio eletrónico: ana@usf.min-saude.pt
 A senha antiga era: Segredo#2026
 `)
 	msgs, _ := d.store.Messages(d.ctx, d.ticket(out.Ticket).ID)
-	raw, _ := d.store.Blob(d.ctx, msgs[0].RawSHA256)
 	if strings.Contains(msgs[0].Text, "Segredo#2026") {
 		t.Fatal("the password reached the stored text")
 	}
-	_ = raw // the original bytes are kept whole, as received (see docs/ARCHITECTURE.md)
+	if msgs[0].RawSHA256 != "" {
+		t.Fatal("the original bytes, password included, were stored")
+	}
 	if ans := d.lastAnswer(out.Ticket).Text; !strings.Contains(ans, "palavra-passe") {
 		t.Fatalf("the answer should warn about passwords:\n%s", ans)
 	}
