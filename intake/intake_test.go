@@ -28,7 +28,7 @@ func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); ret
 func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type desk struct {
-	t     *testing.T
+	t     testing.TB
 	store *sqldb.DB
 	in    *intake.Intake
 	clock *clock
@@ -44,7 +44,9 @@ func compose(o intake.Outgoing) ([]byte, error) {
 	return smtp.Compose(out)
 }
 
-func newDesk(t *testing.T) *desk {
+func newDesk(t *testing.T) *desk { return newDeskTB(t) }
+
+func newDeskTB(t testing.TB) *desk {
 	t.Helper()
 	cat, err := catalog.Default()
 	if err != nil {

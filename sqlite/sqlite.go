@@ -36,7 +36,7 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	}
 	// synchronous(FULL) makes every commit durable (fsync of the WAL);
 	// group commit amortises that fsync over many writers.
-	common := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	common := "_pragma=page_size(16384)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
 	// The writer does not checkpoint on commit (wal_autocheckpoint(0)):
 	// a checkpoint syncs the database file, and doing it inside a commit
