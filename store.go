@@ -2,6 +2,7 @@ package balcao
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -124,3 +125,19 @@ type Store interface {
 	MailboxCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
 	SetMailboxCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32, now time.Time) error
 }
+
+// ManualClock is a Clock that only moves when told to: tests use it to
+// check rules that depend on time (30 days, 10 days, SLA targets).
+type ManualClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewManualClock returns a clock stopped at t.
+func NewManualClock(t time.Time) *ManualClock { return &ManualClock{t: t} }
+
+// Now returns the clock's time.
+func (c *ManualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Advance moves the clock forward by d.
+func (c *ManualClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,20 +17,11 @@ import (
 	"balcao/sqlite"
 )
 
-// clock is a clock the tests move.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 type desk struct {
 	t     testing.TB
 	store *sqldb.DB
 	in    *intake.Intake
-	clock *clock
+	clock *balcao.ManualClock
 	ctx   context.Context
 }
 
@@ -62,7 +52,7 @@ func newDeskTB(t testing.TB) *desk {
 			t.Fatal(err)
 		}
 	}
-	c := &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	c := balcao.NewManualClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	in := intake.New(intake.Config{Catalog: cat, Store: s, Clock: c, NumberPrefix: "SD", BaseURL: "https://balcao.test",
 		Host: "balcao.test", AutoMailPerDay: 5, Compose: compose, Logger: slog.New(slog.DiscardHandler)})
 	return &desk{t: t, store: s, in: in, clock: c, ctx: context.Background()}

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,21 +15,13 @@ import (
 	"balcao/sqlite"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-func setup(t *testing.T) (*sqldb.DB, *clock, []int64) {
+func setup(t *testing.T) (*sqldb.DB, *balcao.ManualClock, []int64) {
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"), true, sqldb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	c := &clock{t: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	c := balcao.NewManualClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	tk, err := s.CreateTicket(context.Background(), &balcao.NewTicket{Channel: balcao.ChannelEmail, RequesterEmail: "ana@usf.pt", Now: c.Now()})
 	if err != nil {
 		t.Fatal(err)

@@ -23,11 +23,7 @@ func cmdOutbox(ctx context.Context, c *cli, args []string) error {
 	if st != balcao.OutboxPending && st != balcao.OutboxFailed && st != balcao.OutboxSent {
 		return fmt.Errorf("--status %q: use pending, failed or sent", *status)
 	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, true)
+	store, err := loadStore(ctx, load)
 	if err != nil {
 		return err
 	}
@@ -58,11 +54,7 @@ func cmdQuarantine(ctx context.Context, c *cli, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, true)
+	store, err := loadStore(ctx, load)
 	if err != nil {
 		return err
 	}

@@ -26,17 +26,23 @@ func openStore(ctx context.Context, cfg Config, migrate bool) (*sqldb.DB, error)
 	return s, nil
 }
 
+// loadStore reads the configuration (once the flags are parsed) and opens
+// the database, migrating it: what every command that works on data needs.
+func loadStore(ctx context.Context, load func() (Config, error)) (*sqldb.DB, error) {
+	cfg, err := load()
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, cfg, true)
+}
+
 func cmdMigrate(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("migrate", "", "Apply every pending database migration and exit. `balcao serve` does the same at start.")
 	load := c.configFlags(fs, false)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	s, err := openStore(ctx, cfg, true)
+	s, err := loadStore(ctx, load)
 	if err != nil {
 		return err
 	}

@@ -125,11 +125,7 @@ func tokenCreate(ctx context.Context, c *cli, args []string) error {
 	if *email == "" || *name == "" {
 		return fmt.Errorf("--email and --name are required")
 	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, true)
+	store, err := loadStore(ctx, load)
 	if err != nil {
 		return err
 	}
@@ -154,11 +150,7 @@ func tokenList(ctx context.Context, c *cli, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, true)
+	store, err := loadStore(ctx, load)
 	if err != nil {
 		return err
 	}
@@ -198,11 +190,7 @@ func tokenRevoke(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%q is not a token ID; use the number shown by `balcao token list`", fs.Arg(0))
 	}
-	cfg, err := load()
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, true)
+	store, err := loadStore(ctx, load)
 	if err != nil {
 		return err
 	}
