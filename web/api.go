@@ -64,6 +64,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 			"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}},
 	}, s.getAttachment)
 	s.registerCatalogAPI(api, security)
+	s.registerCalendarAPI(api, security)
 }
 
 // authenticate accepts `Authorization: Bearer <token>` on every operation

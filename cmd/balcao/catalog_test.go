@@ -214,3 +214,39 @@ func TestTemplateRoundTripThroughAPI(t *testing.T) {
 		t.Fatalf("second row lacks the cédula: want a problem naming row and column, got %d %s", code, body)
 	}
 }
+
+// TestHolidaysAPI lists Portugal's 2026 national holidays (Easter on 5
+// April: Sexta-feira Santa on the 3rd, Corpo de Deus on 4 June) and
+// Brazil's with the optional Carnaval.
+func TestHolidaysAPI(t *testing.T) {
+	dir := t.TempDir()
+	environ := env("BALCAO_DATA_DIR=" + dir)
+	srv := startServer(t, environ)
+	balcaoCmd(t, environ, "", "user", "create", "--email", "api@spms.pt", "--role", "agent")
+	token := strings.TrimSpace(balcaoCmd(t, environ, "", "token", "create", "--email", "api@spms.pt", "--name", "t").stdout)
+	code, _, body := get(t, srv.base+"/api/v1/calendars/PT/holidays?year=2026", token)
+	var out struct {
+		Holidays []struct{ Date, Key, Name, Kind string } `json:"holidays"`
+	}
+	if code != 200 || json.Unmarshal(body, &out) != nil {
+		t.Fatalf("%d %s", code, body)
+	}
+	var dates []string
+	for _, h := range out.Holidays {
+		dates = append(dates, h.Date)
+	}
+	want := "2026-01-01 2026-04-03 2026-04-05 2026-04-25 2026-05-01 2026-06-04 2026-06-10 2026-08-15 2026-10-05 2026-11-01 2026-12-01 2026-12-08 2026-12-25"
+	if strings.Join(dates, " ") != want {
+		t.Fatalf("PT 2026:\n got %s\nwant %s", strings.Join(dates, " "), want)
+	}
+	code, _, body = get(t, srv.base+"/api/v1/calendars/br/holidays?year=2026&include_optional=true", token)
+	if code != 200 || !strings.Contains(string(body), `"2026-02-17"`) || !strings.Contains(string(body), `"2026-11-20"`) {
+		t.Fatalf("BR 2026 with Carnaval: %d %s", code, body)
+	}
+	if code, _, _ := get(t, srv.base+"/api/v1/calendars/FR/holidays?year=2026", token); code != 404 {
+		t.Fatalf("unknown country: %d", code)
+	}
+	if code, _, _ := get(t, srv.base+"/api/v1/calendars/PT/holidays", token); code != 422 {
+		t.Fatalf("missing year: %d", code)
+	}
+}
