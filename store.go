@@ -107,6 +107,10 @@ type Store interface {
 	// Blob returns the content of an attachment by its SHA-256.
 	Blob(ctx context.Context, sha256 string) ([]byte, error)
 
+	// StaleTickets returns tickets in a state since before a time, oldest
+	// first; for pending_requester the requester's last message also counts.
+	StaleTickets(ctx context.Context, status Status, before time.Time, limit int) ([]*Ticket, error)
+
 	// Update runs fn in one write transaction; fn's error rolls it back.
 	Update(ctx context.Context, fn func(tx Tx) error) error
 

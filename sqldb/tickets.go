@@ -208,11 +208,12 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 		number = balcao.FormatTicketNumber(db.opt.NumberPrefix, year, seq)
 		now := db.d.t(nt.Now)
 		err = db.qrow(ctx, tx, (`INSERT INTO tickets (number, subject, request_type, service, status, impact, urgency, priority,
-			channel, language, requester_id, organisation_id, team_id, fields, missing, created_at, updated_at, due_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			channel, language, requester_id, organisation_id, team_id, fields, missing, created_at, updated_at, due_at,
+			status_changed_at, requester_replied_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			string(number), nt.Subject, nt.RequestType, nt.Service, string(nt.Status), nt.Impact, nt.Urgency,
 			balcao.PriorityFor(nt.Impact, nt.Urgency), string(nt.Channel), nt.Language, requesterID, nullID(orgID), nullID(teamID),
-			string(fields), string(missing), now, now, db.d.due(nt.DueAt)).Scan(&id)
+			string(fields), string(missing), now, now, db.d.due(nt.DueAt), now, now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -594,8 +595,8 @@ func (db *DB) changeStatusTx(ctx context.Context, tx *sql.Tx, ticketID int64, to
 	if err := balcao.CheckTransition(from, to); err != nil {
 		return err
 	}
-	set := "status = ?, updated_at = ?"
-	args := []any{string(to), db.d.t(now)}
+	set := "status = ?, updated_at = ?, status_changed_at = ?"
+	args := []any{string(to), db.d.t(now), db.d.t(now)}
 	switch to {
 	case balcao.StatusResolved:
 		set += ", resolved_at = ?"
@@ -633,7 +634,16 @@ func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *b
 		m.CreatedAt = time.Now().UTC()
 	}
 	m.TicketID = ticketID
-	res, err := db.exec(ctx, tx, `UPDATE tickets SET updated_at = ? WHERE id = ?`, db.d.t(m.CreatedAt), ticketID)
+	q := `UPDATE tickets SET updated_at = ? WHERE id = ?`
+	if m.Direction == balcao.DirectionIn && !m.Auto {
+		// A person wrote in: the clocks that wait on the requester restart.
+		q = `UPDATE tickets SET updated_at = ?, requester_replied_at = ? WHERE id = ?`
+	}
+	args := []any{db.d.t(m.CreatedAt), ticketID}
+	if m.Direction == balcao.DirectionIn && !m.Auto {
+		args = []any{db.d.t(m.CreatedAt), db.d.t(m.CreatedAt), ticketID}
+	}
+	res, err := db.exec(ctx, tx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -648,6 +658,29 @@ func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *b
 	}
 	return db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
 		Kind: balcao.EventMessage, Field: string(m.Direction), To: strconv.FormatInt(m.ID, 10), CreatedAt: m.CreatedAt})
+}
+
+// StaleTickets returns tickets in a state since before a time, oldest
+// first: for pending_requester counted from the later of the state change
+// and the requester's last message (the 30-day rule); for other states from
+// the state change (the 10-day window after resolution).
+func (db *DB) StaleTickets(ctx context.Context, status balcao.Status, before time.Time, limit int) ([]*balcao.Ticket, error) {
+	rows, err := db.rquery(ctx, ticketSelect+` WHERE t.status = ? AND t.status_changed_at < ?
+		AND (t.status <> 'pending_requester' OR t.requester_replied_at IS NULL OR t.requester_replied_at < ?)
+		ORDER BY t.status_changed_at, t.id LIMIT ?`, string(status), db.d.t(before), db.d.t(before), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*balcao.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // Blob returns stored attachment content by SHA-256.

@@ -221,3 +221,51 @@ func testTryLock(t *testing.T, open Opener) {
 		r()
 	}
 }
+
+// testStaleTickets checks the clocks of the 30-day and 10-day rules: a
+// ticket waiting on the requester is stale 30 days after the later of its
+// state change and the requester's last message; an automatic message does
+// not restart that clock.
+func testStaleTickets(t *testing.T, open Opener) {
+	s, _ := open(t)
+	setupTeam(t, s)
+	day := 24 * time.Hour
+	mk := func() *balcao.Ticket {
+		nt := newTicket("ana@usf.pt", T0)
+		nt.Status = balcao.StatusPendingRequester
+		return must[*balcao.Ticket](t)(s.CreateTicket(ctx, nt))
+	}
+	silent, answered, auto := mk(), mk(), mk()
+	must[struct{}](t)(struct{}{}, s.AddMessage(ctx, answered.ID, &balcao.Message{Channel: balcao.ChannelEmail, Text: "ainda falta", CreatedAt: T0.Add(20 * day)}, balcao.SystemActor))
+	must[struct{}](t)(struct{}{}, s.AddMessage(ctx, auto.ID, &balcao.Message{Channel: balcao.ChannelEmail, Auto: true, Text: "ausente", CreatedAt: T0.Add(20 * day)}, balcao.SystemActor))
+	resolved := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("rui@usf.pt", T0)))
+	must[*balcao.Ticket](t)(s.ChangeStatus(ctx, resolved.ID, balcao.StatusResolved, balcao.SystemActor, "", T0.Add(5*day)))
+
+	// ids lists the tickets stale at now under the rule's length.
+	ids := func(st balcao.Status, now time.Time) []int64 {
+		before := now.Add(-30 * day)
+		if st == balcao.StatusResolved {
+			before = now.Add(-10 * day)
+		}
+		var out []int64
+		for _, tk := range must[[]*balcao.Ticket](t)(s.StaleTickets(ctx, st, before, 100)) {
+			out = append(out, tk.ID)
+		}
+		return out
+	}
+	if got := ids(balcao.StatusPendingRequester, T0.Add(29*day)); len(got) != 0 {
+		t.Fatalf("stale before 30 days: %v", got)
+	}
+	if got, want := ids(balcao.StatusPendingRequester, T0.Add(31*day)), []int64{silent.ID, auto.ID}; !slices.Equal(got, want) {
+		t.Fatalf("stale after 30 days: %v, want %v (the requester's message restarts the clock, an automatic one does not)", got, want)
+	}
+	if got, want := ids(balcao.StatusPendingRequester, T0.Add(51*day)), []int64{silent.ID, answered.ID, auto.ID}; !slices.Equal(got, want) {
+		t.Fatalf("stale after 50 days: %v, want %v", got, want)
+	}
+	if got := ids(balcao.StatusResolved, T0.Add(14*day)); len(got) != 0 {
+		t.Fatalf("resolved stale too early: %v", got)
+	}
+	if got := ids(balcao.StatusResolved, T0.Add(16*day)); !slices.Equal(got, []int64{resolved.ID}) {
+		t.Fatalf("resolved after 10 days: %v", got)
+	}
+}

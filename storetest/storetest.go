@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Update", func(t *testing.T) { testUpdate(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("TryLock", func(t *testing.T) { testTryLock(t, open) })
+	t.Run("StaleTickets", func(t *testing.T) { testStaleTickets(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 }
 
