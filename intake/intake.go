@@ -569,7 +569,10 @@ func (p *pending) answer(tx balcao.Tx, t *balcao.Ticket, a *answer) (bool, error
 
 	id := p.newMessageID(t.Number)
 	subject := "[#" + string(t.Number) + "] " + stripTag(p.msg.Subject, p.in.cfg.NumberPrefix)
-	refs := append(slices.Clone(p.msg.References), p.msg.MessageID)
+	refs := slices.Clone(p.msg.References)
+	if p.msg.MessageID != "" {
+		refs = append(refs, p.msg.MessageID)
+	}
 	fromName := ""
 	if rts := p.in.cfg.Catalog.ByAddress(p.desk); len(rts) > 0 && rts[0].Service() != nil {
 		fromName = rts[0].Service().Name.Get(a.lang)
@@ -618,4 +621,28 @@ func stripTag(subject, prefix string) string {
 			return s
 		}
 	}
+}
+
+// NotifyAutoClosed tells the requester, in the ticket's language and from
+// its service's address, that a ticket waiting on them was closed after
+// the given number of days without an answer, and how to start again. It
+// runs inside the transaction that closes the ticket; the message is
+// stored on the ticket and queued like every answer.
+func (in *Intake) NotifyAutoClosed(tx balcao.Tx, t *balcao.Ticket, days int, now time.Time) error {
+	desk := ""
+	if rt := in.cfg.Catalog.RequestType(t.RequestType); rt != nil {
+		desk = rt.Address()
+	}
+	if desk == "" {
+		return nil // no intake address to write from (e.g. a portal-only service)
+	}
+	a := &answer{lang: t.Language}
+	a.t("greeting")
+	a.blank()
+	a.t("autoclosed", t.Number, days)
+	a.blank()
+	a.t("restart", t.Number)
+	p := &pending{in: in, desk: desk, now: now, msg: &mail.Message{From: mail.Address{Addr: t.RequesterEmail}, Subject: t.Subject}}
+	_, err := p.answer(tx, t, a)
+	return err
 }

@@ -10,6 +10,8 @@ import (
 // services, pt-BR for the Brazilian ones).
 var texts = map[string]map[string]string{
 	"pt-PT": {
+		"autoclosed":   "O pedido %s foi fechado: aguardava há %d dias os dados pedidos e não recebemos resposta.",
+		"restart":      "Se a situação se mantiver, envie um novo pedido com o assunto do tipo de pedido e todos os dados obrigatórios, indicando o número %s.",
 		"greeting":     "Bom dia,",
 		"received":     "O seu pedido foi registado com o número %s (%s).",
 		"complete":     "Os dados enviados estão completos; o pedido segue para a equipa responsável.",
@@ -29,6 +31,8 @@ var texts = map[string]map[string]string{
 		"notes":        "Notas:",
 	},
 	"pt-BR": {
+		"autoclosed":   "A solicitação %s foi encerrada: aguardava há %d dias os dados solicitados e não recebemos resposta.",
+		"restart":      "Se a situação persistir, abra uma nova solicitação com o assunto do tipo de solicitação e todos os dados obrigatórios, informando o número %s.",
 		"greeting":     "Olá,",
 		"received":     "Sua solicitação foi registrada com o número %s (%s).",
 		"complete":     "Os dados enviados estão completos; a solicitação segue para a equipe responsável.",
@@ -48,6 +52,8 @@ var texts = map[string]map[string]string{
 		"notes":        "Observações:",
 	},
 	"en": {
+		"autoclosed":   "Request %s has been closed: it had been waiting %d days for the data we asked for and we received no answer.",
+		"restart":      "If the problem remains, send a new request with the subject of its request type and all the mandatory data, quoting number %s.",
 		"greeting":     "Hello,",
 		"received":     "Your request has been registered as %s (%s).",
 		"complete":     "The data you sent are complete; the request goes to the team in charge.",
@@ -67,6 +73,8 @@ var texts = map[string]map[string]string{
 		"notes":        "Notes:",
 	},
 	"es": {
+		"autoclosed":   "La solicitud %s se ha cerrado: llevaba %d días a la espera de los datos solicitados y no hemos recibido respuesta.",
+		"restart":      "Si la situación persiste, envíe una nueva solicitud con el asunto del tipo de solicitud y todos los datos obligatorios, indicando el número %s.",
 		"greeting":     "Buenos días:",
 		"received":     "Su solicitud ha quedado registrada con el número %s (%s).",
 		"complete":     "Los datos enviados están completos; la solicitud pasa al equipo responsable.",

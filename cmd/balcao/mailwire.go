@@ -88,6 +88,11 @@ func startMail(ctx context.Context, cfg Config, store *sqldb.DB, cat *catalog.Ca
 	} else {
 		log.Warn("no BALCAO_MAIL_RELAY: answers wait in the outbox (balcao outbox) until a relay is configured")
 	}
+	// The seeds' time rules (30-day auto-close, 10-day reopen window),
+	// applied at start (catch-up) and every minute, in one instance at a time.
+	lj := &jobs.Lifecycle{Store: store, Notifier: in, Locker: store, Clock: balcao.SystemClock{}, Logger: log}
+	ms.wg.Add(1)
+	go func() { defer ms.wg.Done(); lj.Run(ctx) }()
 	for _, mb := range cfg.IMAPMailboxes {
 		mc, err := imap.ParseMailbox(mb.Name, mb.URL)
 		if err != nil {
