@@ -82,6 +82,11 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (*User, error)
 	CountUsers(ctx context.Context, role Role) (int, error)
 
+	// GrantApprover lets a user approve or reject the requests of a service
+	// that need approval; IsApprover tells whether they may.
+	GrantApprover(ctx context.Context, userID int64, service string) error
+	IsApprover(ctx context.Context, userID int64, service string) (bool, error)
+
 	UpsertTeam(ctx context.Context, t *Team) error
 	TeamByCode(ctx context.Context, code string) (*Team, error)
 

@@ -623,12 +623,25 @@ func stripTag(subject, prefix string) string {
 	}
 }
 
-// NotifyAutoClosed tells the requester, in the ticket's language and from
-// its service's address, that a ticket waiting on them was closed after
-// the given number of days without an answer, and how to start again. It
-// runs inside the transaction that closes the ticket; the message is
-// stored on the ticket and queued like every answer.
-func (in *Intake) NotifyAutoClosed(tx balcao.Tx, t *balcao.Ticket, days int, now time.Time) error {
+// NotifyDecision tells the requester that a request needing approval was
+// approved or rejected, with the approver's reason, inside the transaction
+// that records the decision.
+func (in *Intake) NotifyDecision(tx balcao.Tx, t *balcao.Ticket, approved bool, reason string, now time.Time) error {
+	a := &answer{lang: t.Language}
+	a.t("greeting")
+	a.blank()
+	if approved {
+		a.t("approved", t.Number)
+	} else {
+		a.t("rejected", t.Number)
+	}
+	a.t("reason", reason)
+	return in.notify(tx, t, a, now)
+}
+
+// notify sends a message about a ticket to its requester from the
+// ticket's service address.
+func (in *Intake) notify(tx balcao.Tx, t *balcao.Ticket, a *answer, now time.Time) error {
 	desk := ""
 	if rt := in.cfg.Catalog.RequestType(t.RequestType); rt != nil {
 		desk = rt.Address()
@@ -636,13 +649,22 @@ func (in *Intake) NotifyAutoClosed(tx balcao.Tx, t *balcao.Ticket, days int, now
 	if desk == "" {
 		return nil // no intake address to write from (e.g. a portal-only service)
 	}
+	p := &pending{in: in, desk: desk, now: now, msg: &mail.Message{From: mail.Address{Addr: t.RequesterEmail}, Subject: t.Subject}}
+	_, err := p.answer(tx, t, a)
+	return err
+}
+
+// NotifyAutoClosed tells the requester, in the ticket's language and from
+// its service's address, that a ticket waiting on them was closed after
+// the given number of days without an answer, and how to start again. It
+// runs inside the transaction that closes the ticket; the message is
+// stored on the ticket and queued like every answer.
+func (in *Intake) NotifyAutoClosed(tx balcao.Tx, t *balcao.Ticket, days int, now time.Time) error {
 	a := &answer{lang: t.Language}
 	a.t("greeting")
 	a.blank()
 	a.t("autoclosed", t.Number, days)
 	a.blank()
 	a.t("restart", t.Number)
-	p := &pending{in: in, desk: desk, now: now, msg: &mail.Message{From: mail.Address{Addr: t.RequesterEmail}, Subject: t.Subject}}
-	_, err := p.answer(tx, t, a)
-	return err
+	return in.notify(tx, t, a, now)
 }

@@ -10,6 +10,9 @@ import (
 // services, pt-BR for the Brazilian ones).
 var texts = map[string]map[string]string{
 	"pt-PT": {
+		"approved":     "O pedido %s foi aprovado e segue para tratamento.",
+		"rejected":     "O pedido %s não foi aprovado e foi cancelado.",
+		"reason":       "Motivo: %s",
 		"autoclosed":   "O pedido %s foi fechado: aguardava há %d dias os dados pedidos e não recebemos resposta.",
 		"restart":      "Se a situação se mantiver, envie um novo pedido com o assunto do tipo de pedido e todos os dados obrigatórios, indicando o número %s.",
 		"greeting":     "Bom dia,",
@@ -31,6 +34,9 @@ var texts = map[string]map[string]string{
 		"notes":        "Notas:",
 	},
 	"pt-BR": {
+		"approved":     "A solicitação %s foi aprovada e segue para atendimento.",
+		"rejected":     "A solicitação %s não foi aprovada e foi cancelada.",
+		"reason":       "Motivo: %s",
 		"autoclosed":   "A solicitação %s foi encerrada: aguardava há %d dias os dados solicitados e não recebemos resposta.",
 		"restart":      "Se a situação persistir, abra uma nova solicitação com o assunto do tipo de solicitação e todos os dados obrigatórios, informando o número %s.",
 		"greeting":     "Olá,",
@@ -52,6 +58,9 @@ var texts = map[string]map[string]string{
 		"notes":        "Observações:",
 	},
 	"en": {
+		"approved":     "Request %s has been approved and goes on to be handled.",
+		"rejected":     "Request %s was not approved and has been cancelled.",
+		"reason":       "Reason: %s",
 		"autoclosed":   "Request %s has been closed: it had been waiting %d days for the data we asked for and we received no answer.",
 		"restart":      "If the problem remains, send a new request with the subject of its request type and all the mandatory data, quoting number %s.",
 		"greeting":     "Hello,",
@@ -73,6 +82,9 @@ var texts = map[string]map[string]string{
 		"notes":        "Notes:",
 	},
 	"es": {
+		"approved":     "La solicitud %s ha sido aprobada y pasa a tramitarse.",
+		"rejected":     "La solicitud %s no ha sido aprobada y se ha cancelado.",
+		"reason":       "Motivo: %s",
 		"autoclosed":   "La solicitud %s se ha cerrado: llevaba %d días a la espera de los datos solicitados y no hemos recibido respuesta.",
 		"restart":      "Si la situación persiste, envíe una nueva solicitud con el asunto del tipo de solicitud y todos los datos obligatorios, indicando el número %s.",
 		"greeting":     "Buenos días:",

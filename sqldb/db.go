@@ -196,6 +196,24 @@ func (db *DB) CountUsers(ctx context.Context, role balcao.Role) (int, error) {
 	return n, err
 }
 
+// GrantApprover records that a user may approve a service's requests.
+func (db *DB) GrantApprover(ctx context.Context, userID int64, service string) error {
+	if strings.TrimSpace(service) == "" {
+		return balcao.Errorf(balcao.EINVALID, "service: name the catalogue service, e.g. cit")
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := db.exec(ctx, tx, `INSERT INTO approvers (user_id, service) VALUES (?, ?) ON CONFLICT DO NOTHING`, userID, service)
+		return err
+	})
+}
+
+// IsApprover reports whether a user may approve a service's requests.
+func (db *DB) IsApprover(ctx context.Context, userID int64, service string) (bool, error) {
+	var n int
+	err := db.rrow(ctx, `SELECT COUNT(*) FROM approvers WHERE user_id = ? AND service = ?`, userID, service).Scan(&n)
+	return n > 0, err
+}
+
 // --- teams ---
 
 // UpsertTeam creates a team or renames the one with the same code, and sets t.ID.

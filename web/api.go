@@ -65,6 +65,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 	}, s.getAttachment)
 	s.registerCatalogAPI(api, security)
 	s.registerCalendarAPI(api, security)
+	s.registerApprovalAPI(api, security)
 }
 
 // authenticate accepts `Authorization: Bearer <token>` on every operation

@@ -25,10 +25,12 @@ import (
 type Server struct {
 	Store   balcao.Store
 	Catalog *catalog.Catalog
-	Clock   balcao.Clock
-	Logger  *slog.Logger
-	Version string
-	BaseURL string
+	// Notifier tells requesters about decisions (approvals); may be nil.
+	Notifier Notifier
+	Clock    balcao.Clock
+	Logger   *slog.Logger
+	Version  string
+	BaseURL  string
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec

@@ -27,6 +27,14 @@ func composeMail(o intake.Outgoing) ([]byte, error) {
 	return smtp.Compose(out)
 }
 
+// newIntake builds the email intake, which also writes the desk's other
+// automatic messages to requesters.
+func newIntake(cfg Config, store *sqldb.DB, cat *catalog.Catalog, log *slog.Logger) *intake.Intake {
+	return intake.New(intake.Config{Catalog: cat, Store: store, Clock: balcao.SystemClock{}, Logger: log,
+		NumberPrefix: cfg.NumberPrefix, BaseURL: cfg.BaseURL, Host: cfg.MailHost, Instance: cfg.MailHost,
+		AutoMailPerDay: cfg.AutoMailPerDay, Compose: composeMail})
+}
+
 // mailService is the email channel of a running server: listeners,
 // pollers and the outbox worker.
 type mailService struct {
@@ -37,11 +45,8 @@ type mailService struct {
 
 // startMail starts whatever the configuration asks for. Listening errors
 // are returned at once; background work stops with stop().
-func startMail(ctx context.Context, cfg Config, store *sqldb.DB, cat *catalog.Catalog, log *slog.Logger) (*mailService, error) {
+func startMail(ctx context.Context, cfg Config, store *sqldb.DB, cat *catalog.Catalog, in *intake.Intake, log *slog.Logger) (*mailService, error) {
 	wake := make(chan struct{}, 1)
-	in := intake.New(intake.Config{Catalog: cat, Store: store, Clock: balcao.SystemClock{}, Logger: log,
-		NumberPrefix: cfg.NumberPrefix, BaseURL: cfg.BaseURL, Host: cfg.MailHost, Instance: cfg.MailHost,
-		AutoMailPerDay: cfg.AutoMailPerDay, Compose: composeMail})
 	deliverer := wakeAfter{in, wake}
 	ctx, cancel := context.WithCancel(ctx)
 	ms := &mailService{cancel: cancel}

@@ -49,7 +49,8 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	if cfg.baseURLDerived {
 		cfg.deriveBaseURL(ln.Addr().String()) // the real port when :0 was asked
 	}
-	srv := &web.Server{Store: store, Catalog: cat, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
+	in := newIntake(cfg, store, cat, log)
+	srv := &web.Server{Store: store, Catalog: cat, Notifier: in, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -61,7 +62,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 	log.Info("balcao listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", store.Dialect(),
 		"request_types", len(cat.RequestTypes()), "version", version)
-	mailSvc, err := startMail(ctx, cfg, store, cat, log)
+	mailSvc, err := startMail(ctx, cfg, store, cat, in, log)
 	if err != nil {
 		ln.Close()
 		return err

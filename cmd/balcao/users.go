@@ -201,3 +201,52 @@ func tokenRevoke(ctx context.Context, c *cli, args []string) error {
 	fmt.Fprintf(c.stderr, "token %d revoked\n", id)
 	return nil
 }
+
+func cmdApprover(ctx context.Context, c *cli, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		fmt.Fprintln(c.stdout, "Usage: balcao approver add --email E --service SERVICE")
+		if len(args) == 0 || (args[0] != "-h" && args[0] != "--help") {
+			return errUsage
+		}
+		return nil
+	}
+	fs := c.flags("approver add", "", "Let a staff user approve or reject the requests of a service that need approval\n"+
+		"(e.g. --service cit for CIT rectifications, models F and G).")
+	load := c.configFlags(fs, false)
+	email := fs.String("email", "", "the user's email (required)")
+	service := fs.String("service", "", "catalogue service code, e.g. cit (required)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" || *service == "" {
+		return fmt.Errorf("--email and --service are required")
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return err
+	}
+	if cat.Service(*service) == nil {
+		return fmt.Errorf("--service %q is not a service of the catalogue; `balcao catalog export` lists them", *service)
+	}
+	store, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.UserByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("--email: %s", balcao.ErrorMessage(err))
+	}
+	if !u.Role.IsStaff() {
+		return fmt.Errorf("%s is a %s; only agents, supervisors and admins may approve", u.Email, u.Role)
+	}
+	if err := store.GrantApprover(ctx, u.ID, *service); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "%s may now approve requests of %s\n", u.Email, *service)
+	return nil
+}

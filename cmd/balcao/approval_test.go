@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"balcao"
+)
+
+// TestApproval: a CIT rectification waiting for approval is decided only by
+// a user with the approver permission for the CIT service; the decision and
+// its reason go into the history and to the requester.
+func TestApproval(t *testing.T) {
+	for name, setup := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			environ, open := setup(t)
+			srv := startServer(t, environ)
+			for _, u := range []string{"chefe@spms.pt", "agente@spms.pt"} {
+				balcaoCmd(t, environ, "", "user", "create", "--email", u, "--role", "agent")
+			}
+			if r := balcaoCmd(t, environ, "", "approver", "add", "--email", "chefe@spms.pt", "--service", "cit"); r.code != 0 {
+				t.Fatalf("approver add: %+v", r)
+			}
+			if r := balcaoCmd(t, environ, "", "approver", "add", "--email", "chefe@spms.pt", "--service", "nada"); r.code != 1 || !strings.Contains(r.stderr, "nada") {
+				t.Fatalf("unknown service: %+v", r)
+			}
+			chefe := strings.TrimSpace(balcaoCmd(t, environ, "", "token", "create", "--email", "chefe@spms.pt", "--name", "t").stdout)
+			agente := strings.TrimSpace(balcaoCmd(t, environ, "", "token", "create", "--email", "agente@spms.pt", "--name", "t").stdout)
+
+			store := open()
+			defer store.Close()
+			ctx := context.Background()
+			mk := func() *balcao.Ticket {
+				tk, err := store.CreateTicket(ctx, &balcao.NewTicket{Subject: "CIT – Retificação de CIT", RequestType: "cit-f", Service: "cit",
+					Channel: balcao.ChannelEmail, RequesterEmail: "ana@usf.min-saude.pt", Status: balcao.StatusPendingApproval, Now: time.Now().UTC()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return tk
+			}
+			a, b := mk(), mk()
+			url := func(tk *balcao.Ticket) string { return srv.base + "/api/v1/tickets/" + string(tk.Number) + "/approval" }
+
+			if code, body := post(t, url(a), agente, "application/json", []byte(`{"decision":"approve","reason":"ok"}`), ""); code != 403 || !strings.Contains(string(body), "approver") {
+				t.Fatalf("without the permission: %d %s", code, body)
+			}
+			if code, body := post(t, url(a), chefe, "application/json", []byte(`{"decision":"approve","reason":" "}`), ""); code != 422 || !strings.Contains(string(body), "reason") {
+				t.Fatalf("without a reason: %d %s", code, body)
+			}
+			code, body := post(t, url(a), chefe, "application/json", []byte(`{"decision":"approve","reason":"Força maior fundamentada."}`), "")
+			var d struct {
+				Status string `json:"status"`
+				Events []struct{ Actor, To, Reason string }
+			}
+			if code != 200 || json.Unmarshal(body, &d) != nil || d.Status != "open" {
+				t.Fatalf("approve: %d %s", code, body)
+			}
+			last := d.Events[len(d.Events)-2] // the status change, then the message to the requester
+			if last.Actor != "chefe@spms.pt" || last.To != "open" || !strings.Contains(last.Reason, "Força maior") {
+				t.Fatalf("history %+v", d.Events)
+			}
+			if code, _ := post(t, url(a), chefe, "application/json", []byte(`{"decision":"reject","reason":"x"}`), ""); code != 409 {
+				t.Fatalf("deciding twice: %d", code)
+			}
+			code, body = post(t, url(b), chefe, "application/json", []byte(`{"decision":"reject","reason":"O prazo de alteração ainda não terminou."}`), "")
+			if code != 200 || !strings.Contains(string(body), `"status":"cancelled"`) {
+				t.Fatalf("reject: %d %s", code, body)
+			}
+			ob, _ := store.ListOutbox(ctx, balcao.OutboxPending, 10)
+			if len(ob) != 2 || ob[0].Recipients[0] != "ana@usf.min-saude.pt" || !strings.Contains(decodeQP(string(ob[0].Raw)), "não foi aprovado") {
+				t.Fatalf("the requester was not told: %d mails", len(ob))
+			}
+		})
+	}
+}
