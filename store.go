@@ -107,6 +107,10 @@ type Store interface {
 	// ChangeStatus moves a ticket to another state if the lifecycle allows
 	// it, recording an event; an illegal move is EINVALID and changes nothing.
 	ChangeStatus(ctx context.Context, ticketID int64, to Status, actor Actor, reason string, now time.Time) (*Ticket, error)
+	// ChangePriority sets a ticket's impact and urgency (1 high … 3 low) and
+	// so its priority, recording the reason; a change without a reason is
+	// EINVALID.
+	ChangePriority(ctx context.Context, ticketID int64, impact, urgency int, actor Actor, reason string, now time.Time) (*Ticket, error)
 	// AddMessage appends a message (with attachments) to a ticket's thread.
 	AddMessage(ctx context.Context, ticketID int64, m *Message, actor Actor) error
 	// Blob returns the content of an attachment by its SHA-256.

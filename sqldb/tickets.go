@@ -621,6 +621,45 @@ func (db *DB) changeStatusTx(ctx context.Context, tx *sql.Tx, ticketID int64, to
 		Kind: balcao.EventStatus, Field: "status", From: string(from), To: string(to), Reason: reason, CreatedAt: now})
 }
 
+// ChangePriority sets impact and urgency, recomputes the priority and
+// records each change with its reason.
+func (db *DB) ChangePriority(ctx context.Context, ticketID int64, impact, urgency int, actor balcao.Actor, reason string, now time.Time) (*balcao.Ticket, error) {
+	if impact < 1 || impact > 3 || urgency < 1 || urgency > 3 {
+		return nil, balcao.Errorf(balcao.EINVALID, "impact and urgency go from 1 (high) to 3 (low)")
+	}
+	if strings.TrimSpace(reason) == "" {
+		return nil, balcao.Errorf(balcao.EINVALID, "reason: say why the priority changes (e.g. an urgent request by phone)")
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var oi, ou, op int
+		if err := db.qrow(ctx, tx, `SELECT impact, urgency, priority FROM tickets WHERE id = ?`, ticketID).Scan(&oi, &ou, &op); err != nil {
+			return notFound(err, "no ticket with id %d", ticketID)
+		}
+		p := balcao.PriorityFor(impact, urgency)
+		if _, err := db.exec(ctx, tx, `UPDATE tickets SET impact = ?, urgency = ?, priority = ?, updated_at = ? WHERE id = ?`,
+			impact, urgency, p, db.d.t(now), ticketID); err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			field    string
+			from, to int
+		}{{"impact", oi, impact}, {"urgency", ou, urgency}, {"priority", op, p}} {
+			if c.from == c.to {
+				continue
+			}
+			if err := db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
+				Kind: balcao.EventPriority, Field: c.field, From: strconv.Itoa(c.from), To: strconv.Itoa(c.to), Reason: reason, CreatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.ticketBy(ctx, "t.id = ?", ticketID)
+}
+
 // AddMessage appends a message to a ticket and records it in the history.
 func (db *DB) AddMessage(ctx context.Context, ticketID int64, m *balcao.Message, actor balcao.Actor) error {
 	return db.tx(ctx, func(tx *sql.Tx) error { return db.addMessageTx(ctx, tx, ticketID, m, actor) })

@@ -269,3 +269,25 @@ func testStaleTickets(t *testing.T, open Opener) {
 		t.Fatalf("resolved after 10 days: %v", got)
 	}
 }
+
+func testChangePriority(t *testing.T, open Opener) {
+	s, _ := open(t)
+	setupTeam(t, s)
+	tk := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("ana@usf.pt", T0))) // impact 2, urgency 1
+	wantCode(t, func() error { _, err := s.ChangePriority(ctx, tk.ID, 1, 1, balcao.SystemActor, " ", T0); return err }(), balcao.EINVALID)
+	wantCode(t, func() error { _, err := s.ChangePriority(ctx, tk.ID, 4, 1, balcao.SystemActor, "x", T0); return err }(), balcao.EINVALID)
+	got := must[*balcao.Ticket](t)(s.ChangePriority(ctx, tk.ID, 1, 1, balcao.Actor{Name: "Rui"}, "pedido urgente por telefone", T0.Add(time.Hour)))
+	if got.Impact != 1 || got.Urgency != 1 || got.Priority != 1 {
+		t.Fatalf("ticket %d/%d/%d", got.Impact, got.Urgency, got.Priority)
+	}
+	var changes []string
+	for _, e := range must[[]*balcao.Event](t)(s.Events(ctx, tk.ID)) {
+		if e.Kind == balcao.EventPriority {
+			changes = append(changes, e.Field+":"+e.From+">"+e.To+":"+e.Reason)
+		}
+	}
+	want := []string{"impact:2>1:pedido urgente por telefone", "priority:2>1:pedido urgente por telefone"}
+	if !slices.Equal(changes, want) {
+		t.Fatalf("history %v, want %v", changes, want)
+	}
+}

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("TryLock", func(t *testing.T) { testTryLock(t, open) })
 	t.Run("StaleTickets", func(t *testing.T) { testStaleTickets(t, open) })
+	t.Run("ChangePriority", func(t *testing.T) { testChangePriority(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 }
 

@@ -66,6 +66,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 	s.registerCatalogAPI(api, security)
 	s.registerCalendarAPI(api, security)
 	s.registerApprovalAPI(api, security)
+	s.registerPriorityAPI(api, security)
 }
 
 // authenticate accepts `Authorization: Bearer <token>` on every operation

@@ -88,3 +88,41 @@ func (s *Server) decideApproval(ctx context.Context, in *ApprovalInput) (*Ticket
 	}
 	return s.getTicket(ctx, &TicketInput{Number: string(t.Number), AcceptLanguage: in.AcceptLanguage})
 }
+
+func (s *Server) registerPriorityAPI(api huma.API, security []map[string][]string) {
+	huma.Register(api, huma.Operation{
+		OperationID: "change-priority", Method: http.MethodPost, Path: "/api/v1/tickets/{number}/priority", Tags: []string{"Tickets"},
+		Summary: "Change impact and urgency (and so the priority)",
+		Description: "For agents: raise the urgency of a ticket, e.g. when the requester calls quoting its number to ask for " +
+			"urgent handling. Priority follows the ITIL matrix (impact + urgency − 1). The reason is recorded in the history.",
+		Security: security,
+		Errors:   []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity},
+	}, s.changePriority)
+}
+
+// PriorityInput is a new impact and urgency with the reason.
+type PriorityInput struct {
+	Number string `path:"number" example:"SD-2026-000123"`
+	Body   struct {
+		Impact  int    `json:"impact" minimum:"1" maximum:"3" doc:"1 high, 2 medium, 3 low"`
+		Urgency int    `json:"urgency" minimum:"1" maximum:"3" doc:"1 high, 2 medium, 3 low"`
+		Reason  string `json:"reason" minLength:"1" maxLength:"2000" example:"Pedido de tratamento urgente por telefone"`
+	}
+	AcceptLanguage string `header:"Accept-Language"`
+}
+
+func (s *Server) changePriority(ctx context.Context, in *PriorityInput) (*TicketOutput, error) {
+	user := currentUser(ctx)
+	if !user.Role.IsStaff() {
+		return nil, huma.Error403Forbidden("only the desk's staff may change a ticket's priority")
+	}
+	t, err := s.visibleTicket(ctx, in.Number)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Store.ChangePriority(ctx, t.ID, in.Body.Impact, in.Body.Urgency, balcao.Actor{ID: user.ID, Name: user.Email},
+		strings.TrimSpace(in.Body.Reason), s.Clock.Now()); err != nil {
+		return nil, s.apiError(err)
+	}
+	return s.getTicket(ctx, &TicketInput{Number: string(t.Number), AcceptLanguage: in.AcceptLanguage})
+}

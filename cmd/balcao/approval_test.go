@@ -76,3 +76,36 @@ func TestApproval(t *testing.T) {
 		})
 	}
 }
+
+// TestUrgentByPhone: the requester calls quoting the ticket number; the agent
+// raises the urgency with the reason, and the priority follows.
+func TestUrgentByPhone(t *testing.T) {
+	dir := t.TempDir()
+	environ := env("BALCAO_DATA_DIR=" + dir)
+	srv := startServer(t, environ)
+	balcaoCmd(t, environ, "", "user", "create", "--email", "agente@spms.pt", "--role", "agent")
+	balcaoCmd(t, environ, "", "user", "create", "--email", "ana@usf.pt", "--role", "requester")
+	agente := strings.TrimSpace(balcaoCmd(t, environ, "", "token", "create", "--email", "agente@spms.pt", "--name", "t").stdout)
+	ana := strings.TrimSpace(balcaoCmd(t, environ, "", "token", "create", "--email", "ana@usf.pt", "--name", "t").stdout)
+	store, err := openStore(context.Background(), Config{DataDir: dir}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	tk, err := store.CreateTicket(context.Background(), &balcao.NewTicket{Channel: balcao.ChannelEmail, RequesterEmail: "ana@usf.pt",
+		Impact: 2, Urgency: 3, Now: time.Now().UTC()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := srv.base + "/api/v1/tickets/" + string(tk.Number) + "/priority"
+	if code, _ := post(t, url, ana, "application/json", []byte(`{"impact":1,"urgency":1,"reason":"já"}`), ""); code != 403 {
+		t.Fatalf("a requester changed the priority: %d", code)
+	}
+	if code, body := post(t, url, agente, "application/json", []byte(`{"impact":2,"urgency":5,"reason":"x"}`), ""); code != 422 || !strings.Contains(string(body), "urgency") {
+		t.Fatalf("urgency 5: %d %s", code, body)
+	}
+	code, body := post(t, url, agente, "application/json", []byte(`{"impact":2,"urgency":1,"reason":"Pedido de tratamento urgente por telefone"}`), "")
+	if code != 200 || !strings.Contains(string(body), `"priority":2`) || !strings.Contains(string(body), "urgente por telefone") {
+		t.Fatalf("raise urgency: %d %s", code, body)
+	}
+}
