@@ -176,6 +176,7 @@ type TicketDetail struct {
 	TicketSummary
 	Fields        map[string]string     `json:"fields" doc:"Structured values by key path, e.g. utente.niss"`
 	MissingFields []balcao.FieldProblem `json:"missing_fields" doc:"What is still missing or invalid, and how to fix it"`
+	SLA           SLAOut                `json:"sla"`
 	Messages      []MessageOut          `json:"messages"`
 	Events        []EventOut            `json:"events"`
 }
@@ -409,6 +410,7 @@ func (s *Server) getTicket(ctx context.Context, in *TicketInput) (*TicketOutput,
 	if d.MissingFields == nil {
 		d.MissingFields = []balcao.FieldProblem{}
 	}
+	d.SLA = s.sla(t, msgs, evs)
 	for _, m := range msgs {
 		if m.Direction == balcao.DirectionNote && !staff {
 			continue

@@ -109,3 +109,50 @@ func TestUrgentByPhone(t *testing.T) {
 		t.Fatalf("raise urgency: %d %s", code, body)
 	}
 }
+
+// TestSLAInTicket: a P3 ticket opened on Monday 2 March 2026 at 09:30 in
+// Lisbon waits one hour on the requester. The first response is due 4
+// business hours later (14:30, across the lunch break); the resolution, 24
+// business hours plus the hour paused, on Thursday at 10:30.
+func TestSLAInTicket(t *testing.T) {
+	for name, setup := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			environ, open := setup(t)
+			srv := startServer(t, environ)
+			balcaoCmd(t, environ, "", "user", "create", "--email", "agente@spms.pt", "--role", "agent")
+			token := strings.TrimSpace(balcaoCmd(t, environ, "", "token", "create", "--email", "agente@spms.pt", "--name", "t").stdout)
+			store := open()
+			defer store.Close()
+			ctx := context.Background()
+			t0 := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+			tk, err := store.CreateTicket(ctx, &balcao.NewTicket{Channel: balcao.ChannelEmail, RequesterEmail: "ana@usf.pt",
+				Impact: 2, Urgency: 2, Status: balcao.StatusPendingRequester, Now: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			store.ChangeStatus(ctx, tk.ID, balcao.StatusOpen, balcao.SystemActor, "", t0.Add(time.Hour))
+			code, _, body := get(t, srv.base+"/api/v1/tickets/"+string(tk.Number), token)
+			var d struct {
+				SLA struct {
+					FirstResponseDue string                       `json:"first_response_due"`
+					ResolutionDue    string                       `json:"resolution_due"`
+					PausedSeconds    int64                        `json:"paused_seconds"`
+					Calendar         string                       `json:"calendar"`
+					FirstResponse    struct{ Met, Breached bool } `json:"first_response"`
+					Resolution       struct{ Met, Breached bool }
+				} `json:"sla"`
+			}
+			if code != 200 || json.Unmarshal(body, &d) != nil {
+				t.Fatalf("%d %s", code, body)
+			}
+			s := d.SLA
+			if s.FirstResponseDue != "2026-03-02T14:30:00Z" || s.ResolutionDue != "2026-03-05T10:30:00Z" || s.PausedSeconds != 3600 || s.Calendar != "PT" {
+				t.Fatalf("sla %+v", s)
+			}
+			// Months later with no answer and no resolution, both targets are breached.
+			if !s.FirstResponse.Breached || s.FirstResponse.Met || !s.Resolution.Breached {
+				t.Fatalf("sla %+v", s)
+			}
+		})
+	}
+}
