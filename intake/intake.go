@@ -23,6 +23,7 @@ import (
 	"balcao/extract"
 	"balcao/lifecycle"
 	"balcao/mail"
+	"balcao/smtp"
 )
 
 // Config configures an Intake.
@@ -41,22 +42,8 @@ type Config struct {
 	// AutoMailPerDay caps automatic answers to one address in 24 hours.
 	AutoMailPerDay int
 	Rules          lifecycle.Rules
-	// Compose turns an answer into RFC 5322 bytes (the smtp package's Compose).
-	Compose func(Outgoing) ([]byte, error)
-}
-
-// Outgoing is an answer to compose; it mirrors smtp.Outgoing so that this
-// package does not depend on the wire.
-type Outgoing struct {
-	FromName, FromAddr string
-	To                 []string
-	Subject            string
-	MessageID          string
-	InReplyTo          string
-	References         []string
-	Text               string
-	Headers            map[string]string
-	Date               time.Time
+	// Compose turns an answer into RFC 5322 bytes; smtp.Compose when nil.
+	Compose func(smtp.Outgoing) ([]byte, error)
 }
 
 // Intake is a balcao.MailDeliverer.
@@ -85,6 +72,9 @@ func New(cfg Config) *Intake {
 	}
 	if cfg.AutoMailPerDay == 0 {
 		cfg.AutoMailPerDay = 40
+	}
+	if cfg.Compose == nil {
+		cfg.Compose = smtp.Compose
 	}
 	if cfg.Rules == (lifecycle.Rules{}) {
 		cfg.Rules = lifecycle.DefaultRules()
@@ -577,7 +567,7 @@ func (p *pending) answer(tx balcao.Tx, t *balcao.Ticket, a *answer) (bool, error
 	if rts := p.in.cfg.Catalog.ByAddress(p.desk); len(rts) > 0 && rts[0].Service() != nil {
 		fromName = rts[0].Service().Name.Get(a.lang)
 	}
-	out := Outgoing{FromName: fromName, FromAddr: p.desk, To: []string{to}, Subject: subject, MessageID: id,
+	out := smtp.Outgoing{From: smtp.Address{Name: fromName, Addr: p.desk}, To: []smtp.Address{{Addr: to}}, Subject: subject, MessageID: id,
 		InReplyTo: p.msg.MessageID, References: refs, Text: body, Date: p.now,
 		Headers: map[string]string{"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All",
 			mail.LoopHeader: p.in.cfg.Instance, "Precedence": "auto_reply"}}

@@ -12,7 +12,6 @@ import (
 	"balcao"
 	"balcao/catalog"
 	"balcao/intake"
-	"balcao/smtp"
 	"balcao/sqldb"
 	"balcao/sqlite"
 )
@@ -23,15 +22,6 @@ type desk struct {
 	in    *intake.Intake
 	clock *balcao.ManualClock
 	ctx   context.Context
-}
-
-func compose(o intake.Outgoing) ([]byte, error) {
-	out := smtp.Outgoing{From: smtp.Address{Name: o.FromName, Addr: o.FromAddr}, Subject: o.Subject, MessageID: o.MessageID,
-		InReplyTo: o.InReplyTo, References: o.References, Text: o.Text, Headers: o.Headers, Date: o.Date}
-	for _, t := range o.To {
-		out.To = append(out.To, smtp.Address{Addr: t})
-	}
-	return smtp.Compose(out)
 }
 
 func newDesk(t *testing.T) *desk { return newDeskTB(t) }
@@ -54,7 +44,7 @@ func newDeskTB(t testing.TB) *desk {
 	}
 	c := balcao.NewManualClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	in := intake.New(intake.Config{Catalog: cat, Store: s, Clock: c, NumberPrefix: "SD", BaseURL: "https://balcao.test",
-		Host: "balcao.test", AutoMailPerDay: 5, Compose: compose, Logger: slog.New(slog.DiscardHandler)})
+		Host: "balcao.test", AutoMailPerDay: 5, Logger: slog.New(slog.DiscardHandler)})
 	return &desk{t: t, store: s, in: in, clock: c, ctx: context.Background()}
 }
 

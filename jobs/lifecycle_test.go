@@ -12,18 +12,8 @@ import (
 	"balcao/intake"
 	"balcao/jobs"
 	"balcao/lifecycle"
-	"balcao/smtp"
 	"balcao/storetest"
 )
-
-func composeForTest(o intake.Outgoing) ([]byte, error) {
-	out := smtp.Outgoing{From: smtp.Address{Name: o.FromName, Addr: o.FromAddr}, Subject: o.Subject, MessageID: o.MessageID,
-		InReplyTo: o.InReplyTo, References: o.References, Text: o.Text, Headers: o.Headers, Date: o.Date}
-	for _, t := range o.To {
-		out.To = append(out.To, smtp.Address{Addr: t})
-	}
-	return smtp.Compose(out)
-}
 
 // TestAutoCloseAfter30DaysAndCloseResolvedAfter10 runs the lifecycle job on
 // both databases with a clock the test moves: a ticket waiting on the
@@ -41,7 +31,7 @@ func TestAutoCloseAfter30DaysAndCloseResolvedAfter10(t *testing.T) {
 				s.UpsertTeam(ctx, &balcao.Team{Code: tm.Code, Name: tm.Name.Get("pt-PT")})
 			}
 			c := balcao.NewManualClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
-			in := intake.New(intake.Config{Catalog: cat, Store: s, Clock: c, Compose: composeForTest, Host: "balcao.test",
+			in := intake.New(intake.Config{Catalog: cat, Store: s, Clock: c, Host: "balcao.test",
 				Logger: slog.New(slog.DiscardHandler)})
 			job := &jobs.Lifecycle{Store: s, Rules: lifecycle.DefaultRules(), Notifier: in, Locker: s, Clock: c, Logger: slog.New(slog.DiscardHandler)}
 			waiting, err := s.CreateTicket(ctx, &balcao.NewTicket{Subject: "WebRNU – Criação de acesso", RequestType: "webrnu-a",

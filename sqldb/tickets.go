@@ -497,8 +497,13 @@ func (db *DB) Queue(ctx context.Context, f balcao.QueueFilter) ([]*balcao.Ticket
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	rows, err := db.rquery(ctx, (ticketSelect + ` WHERE t.team_id = ? AND t.` + openStatusSQL + `
-		ORDER BY t.due_at, t.id LIMIT ?`), f.TeamID, f.Limit)
+	return db.queryTickets(ctx, ticketSelect+` WHERE t.team_id = ? AND t.`+openStatusSQL+`
+		ORDER BY t.due_at, t.id LIMIT ?`, f.TeamID, f.Limit)
+}
+
+// queryTickets runs a cached ticket query on the read pool.
+func (db *DB) queryTickets(ctx context.Context, query string, args ...any) ([]*balcao.Ticket, error) {
+	rows, err := db.rquery(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -704,22 +709,9 @@ func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *b
 // and the requester's last message (the 30-day rule); for other states from
 // the state change (the 10-day window after resolution).
 func (db *DB) StaleTickets(ctx context.Context, status balcao.Status, before time.Time, limit int) ([]*balcao.Ticket, error) {
-	rows, err := db.rquery(ctx, ticketSelect+` WHERE t.status = ? AND t.status_changed_at < ?
+	return db.queryTickets(ctx, ticketSelect+` WHERE t.status = ? AND t.status_changed_at < ?
 		AND (t.status <> 'pending_requester' OR t.requester_replied_at IS NULL OR t.requester_replied_at < ?)
 		ORDER BY t.status_changed_at, t.id LIMIT ?`, string(status), db.d.t(before), db.d.t(before), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*balcao.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }
 
 // Blob returns stored attachment content by SHA-256.

@@ -17,22 +17,12 @@ import (
 	"balcao/sqldb"
 )
 
-// composeMail adapts the smtp package's Compose for intake.
-func composeMail(o intake.Outgoing) ([]byte, error) {
-	out := smtp.Outgoing{From: smtp.Address{Name: o.FromName, Addr: o.FromAddr}, Subject: o.Subject, MessageID: o.MessageID,
-		InReplyTo: o.InReplyTo, References: o.References, Text: o.Text, Headers: o.Headers, Date: o.Date}
-	for _, t := range o.To {
-		out.To = append(out.To, smtp.Address{Addr: t})
-	}
-	return smtp.Compose(out)
-}
-
 // newIntake builds the email intake, which also writes the desk's other
 // automatic messages to requesters.
 func newIntake(cfg Config, store *sqldb.DB, cat *catalog.Catalog, log *slog.Logger) *intake.Intake {
 	return intake.New(intake.Config{Catalog: cat, Store: store, Clock: balcao.SystemClock{}, Logger: log,
 		NumberPrefix: cfg.NumberPrefix, BaseURL: cfg.BaseURL, Host: cfg.MailHost, Instance: cfg.MailHost,
-		AutoMailPerDay: cfg.AutoMailPerDay, Compose: composeMail})
+		AutoMailPerDay: cfg.AutoMailPerDay})
 }
 
 // mailService is the email channel of a running server: listeners,
