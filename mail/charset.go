@@ -36,8 +36,13 @@ func cp1252Byte(r rune) (byte, bool) {
 
 // hasC1 reports whether s (valid or not) holds an encoded U+0080–U+009F.
 func hasC1(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == 0xC2 && s[i+1] >= 0x80 && s[i+1] <= 0x9F {
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], 0xC2)
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i < len(s) && s[i] >= 0x80 && s[i] <= 0x9F {
 			return true
 		}
 	}
@@ -194,22 +199,14 @@ func normalizeNewlines(s string) string {
 	if strings.IndexByte(s, '\r') < 0 && strings.IndexByte(s, 0) < 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '\r':
-			b.WriteByte('\n')
-			if i+1 < len(s) && s[i+1] == '\n' {
-				i++
-			}
-		case 0:
-		default:
-			b.WriteByte(c)
-		}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(s, "\r", "\n")
 	}
-	return b.String()
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	return s
 }
 
 // decodeCharset converts b from the named charset to UTF-8. Latin-1 names

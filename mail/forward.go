@@ -82,6 +82,10 @@ func inlineForward(text, subject string, depth int) *Message {
 		if t == "" || len(t) > 200 || t[0] == '>' {
 			continue
 		}
+		if strings.IndexByte("-_=*", t[0]) < 0 && t[len(t)-1] != ':' && t[len(t)-1] != '-' &&
+			!hasAnyPrefixFold(stripStars(t), hdrFrom) {
+			continue
+		}
 		lt := strings.ToLower(t)
 		start := -1
 		switch {

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode"
@@ -49,9 +50,11 @@ func (b *lineBox) write(s string, bold bool) {
 		return
 	}
 	b.cur.WriteString(s)
+	// s has no white space but single spaces (see collapseSpace); count
+	// the other characters by their first bytes.
 	n := 0
-	for _, r := range s {
-		if !unicode.IsSpace(r) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && (c < 0x80 || c >= 0xC0) {
 			n++
 		}
 	}
@@ -108,7 +111,12 @@ type listState struct {
 // dropped, and each table row becomes one line ("label: value" for two
 // cells, tab-separated for more) unless its cells hold several lines (a
 // layout table), in which case the cells' lines are kept in order.
-func htmlLines(src string) []docLine {
+//
+// With noQuotes, quoted history is left out as StripQuotedHTML would
+// remove it (div.gmail_quote, blockquote[type=cite], .moz-cite-prefix,
+// .yahoo_quoted, and everything from #divRplyFwdMsg or #appendonsend on),
+// in the same pass.
+func htmlLines(src string, noQuotes bool) []docLine {
 	z := html.NewTokenizer(strings.NewReader(src))
 	root := &lineBox{}
 	boxes := []*lineBox{root}
@@ -149,22 +157,27 @@ func htmlLines(src string) []docLine {
 		boxes = append(boxes, t.cell.box)
 	}
 
+	quoteTag, quoteDepth := "", 0
+	finish := func() []docLine {
+		for len(tables) > 0 {
+			closeRow(tables[len(tables)-1])
+			tables = tables[:len(tables)-1]
+		}
+		for len(boxes) > 1 {
+			boxes = boxes[:len(boxes)-1]
+		}
+		root.endLine(false)
+		return trimBlankLines(root.lines)
+	}
+
 	// Limits keep a hostile message from costing more than a linear pass.
 	for steps := 0; steps < 2_000_000; steps++ {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			for len(tables) > 0 {
-				closeRow(tables[len(tables)-1])
-				tables = tables[:len(tables)-1]
-			}
-			for len(boxes) > 1 {
-				boxes = boxes[:len(boxes)-1]
-			}
-			root.endLine(false)
-			return trimBlankLines(root.lines)
+			return finish()
 		case html.TextToken:
-			if skipping > 0 {
+			if skipping > 0 || quoteTag != "" {
 				continue
 			}
 			raw := z.Text()
@@ -180,7 +193,7 @@ func htmlLines(src string) []docLine {
 				continue
 			}
 			s := collapseSpace(string(raw))
-			if strings.Contains(string(raw), "\u00a0") {
+			if bytes.Contains(raw, []byte("\u00a0")) {
 				b.touched = true
 			}
 			if s == " " && (b.cur.Len() == 0 || strings.HasSuffix(b.cur.String(), " ")) {
@@ -195,6 +208,45 @@ func htmlLines(src string) []docLine {
 			name := string(nameB)
 			end := tt == html.EndTagToken
 			selfClose := tt == html.SelfClosingTagToken
+			if quoteTag != "" {
+				if name == quoteTag && !selfClose {
+					if end {
+						if quoteDepth--; quoteDepth == 0 {
+							quoteTag = ""
+						}
+					} else {
+						quoteDepth++
+					}
+				}
+				continue
+			}
+			if noQuotes && hasAttr && !end && !selfClose && (name == "div" || name == "blockquote") {
+				var id, class, typ string
+				for {
+					k, v, more := z.TagAttr()
+					switch string(k) {
+					case "id":
+						id = strings.ToLower(string(v))
+					case "class":
+						class = " " + strings.ToLower(string(v)) + " "
+					case "type":
+						typ = strings.ToLower(string(v))
+					}
+					if !more {
+						break
+					}
+				}
+				switch {
+				case strings.HasPrefix(id, "divrplyfwdmsg") || id == "appendonsend":
+					return finish()
+				case strings.Contains(class, " gmail_quote ") || strings.Contains(class, " gmail_quote_container ") ||
+					strings.Contains(class, " moz-cite-prefix ") || strings.Contains(class, " yahoo_quoted ") ||
+					strings.Contains(class, " gmail_extra ") || (name == "blockquote" && typ == "cite"):
+					quoteTag, quoteDepth = name, 1
+					continue
+				}
+				hasAttr = false
+			}
 			if htmlSkip[name] {
 				if selfClose {
 					continue
@@ -217,12 +269,13 @@ func htmlLines(src string) []docLine {
 			if skipping > 0 {
 				continue
 			}
-			var attrs map[string]string
+			colspanAttr := ""
 			if hasAttr && !end && (name == "td" || name == "th") {
-				attrs = map[string]string{}
 				for {
 					k, v, more := z.TagAttr()
-					attrs[string(k)] = string(v)
+					if string(k) == "colspan" {
+						colspanAttr = string(v)
+					}
 					if !more {
 						break
 					}
@@ -262,7 +315,7 @@ func htmlLines(src string) []docLine {
 					closeCell(t)
 				} else {
 					colspan := 1
-					if n, err := strconv.Atoi(strings.TrimSpace(attrs["colspan"])); err == nil && n > 1 {
+					if n, err := strconv.Atoi(strings.TrimSpace(colspanAttr)); err == nil && n > 1 {
 						colspan = n
 					}
 					openCell(t, name == "th", colspan)
@@ -316,8 +369,7 @@ func htmlLines(src string) []docLine {
 			}
 		}
 	}
-	root.endLine(false)
-	return trimBlankLines(root.lines)
+	return finish()
 }
 
 // emitRow writes a finished table row into box.
@@ -396,14 +448,46 @@ func emitRow(box *lineBox, table int, row []cellData) {
 	box.lines = append(box.lines, line)
 }
 
-// collapseSpace turns each run of white space (non-breaking included)
-// into one space.
+// collapseSpace turns each run of white space (non-breaking and
+// zero-width spaces included) into one space.
 func collapseSpace(s string) string {
+	// Most text tokens need no change: check before building.
+	clean := true
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			// Lead bytes of the non-ASCII spaces (U+0085, U+00A0, U+1680,
+			// U+2000–U+205F, U+3000); accented letters pass.
+			if c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 {
+				clean = false
+				break
+			}
+			prevSpace = false
+			continue
+		}
+		sp := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+		if sp && (c != ' ' || prevSpace) {
+			clean = false
+			break
+		}
+		prevSpace = sp
+	}
+	if clean {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) || r == '\u00a0' || r == '\u200b' {
+	for i := 0; i < len(s); {
+		c := s[i]
+		r, size := rune(c), 1
+		if c >= 0x80 {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' ||
+			(r >= 0x80 && (unicode.IsSpace(r) || r == '\u00a0' || r == '\u200b')) {
 			if !space {
 				b.WriteByte(' ')
 			}
@@ -411,7 +495,11 @@ func collapseSpace(s string) string {
 			continue
 		}
 		space = false
-		b.WriteRune(r)
+		if size == 1 {
+			b.WriteByte(c)
+		} else {
+			b.WriteString(s[i-size : i])
+		}
 	}
 	return b.String()
 }
@@ -427,8 +515,8 @@ func trimBlankLines(lines []docLine) []docLine {
 }
 
 // htmlToText renders HTML as plain text (see htmlLines).
-func htmlToText(src string) string {
-	lines := htmlLines(src)
+func htmlToText(src string, noQuotes bool) string {
+	lines := htmlLines(src, noQuotes)
 	var b strings.Builder
 	for i, l := range lines {
 		if i > 0 {

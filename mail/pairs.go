@@ -24,15 +24,19 @@ type Pair struct {
 const maxLabelRunes = 60
 
 // Pairs returns the labelled values of a message, generic and in order:
-// "Label: value", "Label – value" and "Label = value" lines, bulleted or
-// numbered items, a label on one line with its value on the next, HTML
-// tables (two-column label/value rows, one-cell or spanning rows as
-// sections, multi-column tables as a header row plus data rows with
-// Section "linha N"), and tab-separated rows pasted from a spreadsheet.
-// It reads Reply, or Text when Reply holds none, then adds the pairs only
-// the HTML holds (quoted history removed), and falls back to the
-// forwarded message. Pairs knows no catalogue: mapping labels to fields is
-// left to the caller. It never panics on any message.
+// "Label: value", "Label – value" and "Label = value" lines (several on one
+// line when separated by " / ", " | " or "; "), bulleted or numbered items,
+// a label on one line with its value on the next (a paragraph, or a
+// bulleted list joined with "; "), HTML tables (two-column label/value
+// rows, one-cell or spanning rows as sections, multi-column tables as a
+// header row plus data rows with Section "linha N"), and tab-separated
+// rows pasted from a spreadsheet. It reads Reply; when Reply holds no
+// pair, the forwarded message, then the whole Text. Pairs found in the
+// HTML (quoted history left out) come first, as the HTML keeps the
+// structure the text alternative loses; text pairs with the same label
+// and value are not repeated. Pairs knows no catalogue: mapping labels
+// to fields is the caller's business. It never panics; labels and values
+// are never empty.
 func Pairs(m *Message) []Pair {
 	if m == nil {
 		return nil
@@ -59,9 +63,9 @@ func Pairs(m *Message) []Pair {
 	// alternative loses, so its pairs come first.
 	var lines []docLine
 	if usedReply || m.Text == m.Reply {
-		lines = replyLines(htmlLines(StripQuotedHTML(m.HTML)))
+		lines = replyLines(htmlLines(m.HTML, true))
 	} else {
-		lines = htmlLines(m.HTML)
+		lines = htmlLines(m.HTML, false)
 	}
 	return mergePairs(pairsFromLines(lines), text)
 }
@@ -89,7 +93,7 @@ func replyLines(lines []docLine) []docLine {
 }
 
 func pairKey(p Pair) string {
-	return foldText(p.Label) + "\x00" + strings.Join(strings.Fields(p.Value), " ")
+	return strings.ToLower(p.Label) + "\x00" + strings.Join(strings.Fields(p.Value), " ")
 }
 
 // mergePairs appends to a the pairs of b whose label and value a does
@@ -433,6 +437,9 @@ func splitPair(s string) (label, value string, ok bool) {
 	// A label is at most maxLabelRunes runes: no need to look further.
 	for i := 0; i < len(s) && i < 8*maxLabelRunes; i++ {
 		c := s[i]
+		if !sepInitial[c] {
+			continue
+		}
 		switch {
 		case c == ':':
 			if i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/' {
@@ -504,6 +511,9 @@ func splitPairs(label, value string) [][2]string {
 	}
 	return append(out, [2]string{label, value})
 }
+
+// sepInitial marks the bytes that can begin a separator.
+var sepInitial = [256]bool{':': true, '=': true, ' ': true, 0xEF: true}
 
 func isASCIIDigit(c byte) bool { return c >= '0' && c <= '9' }
 

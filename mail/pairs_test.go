@@ -160,8 +160,16 @@ c</pre>`, "a  b\nc"},
 		{`<td>stray cell</td>`, "stray cell"},
 		{`<table><tr><td>unclosed`, "unclosed"},
 	}
+	quoted := `<div>Ok</div><div class="gmail_quote"><div>Em x escreveu:</div><blockquote class="gmail_quote"><div><div>antigo</div></div></blockquote></div><p>depois</p>` +
+		`<blockquote type="cite"><blockquote type="cite">citado</blockquote>ainda</blockquote><p>fim</p><div id="divRplyFwdMsg">De: x</div><p>resto</p>`
+	if got, want := htmlToText(quoted, true), "Ok\ndepois\nfim"; got != want {
+		t.Errorf("htmlToText without quotes = %q, want %q", got, want)
+	}
+	if got := htmlToText(quoted, false); !strings.Contains(got, "antigo") || !strings.Contains(got, "resto") {
+		t.Errorf("htmlToText with quotes = %q", got)
+	}
 	for _, tc := range tests {
-		if got := htmlToText(tc.in); got != tc.want {
+		if got := htmlToText(tc.in, false); got != tc.want {
 			t.Errorf("htmlToText(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 		}
 	}

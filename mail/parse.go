@@ -101,12 +101,16 @@ var parser = enmime.NewParser(
 // ErrEmpty is returned by Parse for input that holds no message at all.
 var ErrEmpty = errors.New("mail: empty message")
 
-// Parse reads one raw RFC 5322 message. It never panics. It returns an
-// error only when nothing usable can be read (no header and no body); the
-// caller then quarantines the raw bytes with the error text as reason.
-// Malformed structure, unknown charsets and broken encodings become
-// Warnings instead. Passwords are redacted from Subject, Text, HTML, Reply
-// and Forwarded before Parse returns.
+// Parse reads one raw RFC 5322 message (an mbox "From " line before it
+// is ignored). It never panics. It returns an error only when nothing
+// usable can be read (no header and no body); the caller then quarantines
+// the raw bytes with the error text as reason. Malformed structure,
+// unknown charsets and broken encodings become Warnings instead; so does
+// MIME structure no real message has (more than 1,000 parts, multiparts
+// nested deeper than 8, more than 100 multipart declarations), whose body
+// is then kept as text, which bounds the time any input can take.
+// Passwords are redacted from Subject, Text, HTML, Reply and Forwarded
+// before Parse returns (attachment contents are not touched).
 func Parse(raw []byte) (m *Message, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -124,16 +128,13 @@ func parseMessage(raw []byte, depth int) (*Message, error) {
 	m := &Message{}
 	var hdr textproto.MIMEHeader
 	var b body
-	var root *enmime.Part
+	var root *part
 	var err error
-	if why := tooComplex(raw); why != "" {
-		m.warn(why + "; the body is kept as text")
-		hdr, b = salvage(raw)
-	} else if root, err = parser.ReadParts(bytes.NewReader(raw)); err != nil {
-		m.warn("enmime: " + err.Error())
+	if root, err = readMIME(raw); err != nil {
+		m.warn(err.Error())
 		hdr, b = salvage(raw)
 	} else {
-		hdr = root.Header
+		hdr = root.header
 		b = collectBody(root)
 		b.root = root
 	}
@@ -152,7 +153,7 @@ func parseMessage(raw []byte, depth int) (*Message, error) {
 	m.HTML = b.html
 	fromHTML := false
 	if strings.TrimSpace(m.Text) == "" && m.HTML != "" {
-		m.Text = htmlToText(m.HTML)
+		m.Text = htmlToText(m.HTML, false)
 		fromHTML = true
 	}
 	m.Attachments = b.attachments
@@ -180,7 +181,7 @@ func parseMessage(raw []byte, depth int) (*Message, error) {
 	if fromHTML && m.HTML != "" {
 		// The HTML marks its quotes (div.gmail_quote, blockquote type=cite…)
 		// where the text made from it has no ">" left to see.
-		if r := strings.TrimRight(htmlToText(StripQuotedHTML(m.HTML)), " \t\n"); len(r) < len(m.Reply) && strings.HasPrefix(m.Text, r) {
+		if r := strings.TrimRight(htmlToText(m.HTML, true), " \t\n"); len(r) < len(m.Reply) && strings.HasPrefix(m.Text, r) {
 			m.Reply = r
 		}
 	}
@@ -221,6 +222,9 @@ func (m *Message) warn(w string) {
 const (
 	maxMIMEParts   = 1000
 	maxMIMENesting = 100
+	// Nested multiparts whose boundaries are not properly closed cost
+	// enmime twice as much at each level.
+	maxMIMEDepth = 8
 )
 
 // tooComplex returns why raw has more MIME structure than any real
@@ -229,6 +233,11 @@ func tooComplex(raw []byte) string {
 	n := bytes.Count(raw, []byte("multipart/")) + bytes.Count(raw, []byte("Multipart/")) + bytes.Count(raw, []byte("MULTIPART/"))
 	if n > maxMIMENesting {
 		return fmt.Sprintf("mail: %d multipart declarations (limit %d)", n, maxMIMENesting)
+	}
+	if n > maxMIMEDepth {
+		if d := mimeDepth(raw); d > maxMIMEDepth {
+			return fmt.Sprintf("mail: multiparts nested %d deep (limit %d)", d, maxMIMEDepth)
+		}
 	}
 	if bytes.Count(raw, []byte("\n--")) <= maxMIMEParts {
 		return ""
@@ -255,6 +264,76 @@ func tooComplex(raw []byte) string {
 		}
 	}
 	return ""
+}
+
+// mimeDepth estimates how deeply the multiparts of raw nest, the way a
+// MIME parser would see them: after the top header and after each line
+// holding the delimiter of an open boundary, a part header declaring a
+// multipart opens one more level. It errs towards depth: any open
+// boundary's delimiter counts, wherever it is in the line.
+func mimeDepth(raw []byte) int {
+	var stack [][]byte
+	maxDepth := 0
+	rest := raw
+	readHeader := func() {
+		var ct []byte
+		inCT := false
+		for len(rest) > 0 {
+			end := bytes.IndexByte(rest, '\n')
+			var line []byte
+			if end < 0 {
+				line, rest = rest, nil
+			} else {
+				line, rest = rest[:end], rest[end+1:]
+			}
+			line = bytes.TrimRight(line, "\r")
+			if len(line) == 0 {
+				break
+			}
+			switch {
+			case line[0] == ' ' || line[0] == '\t':
+				if inCT {
+					ct = append(ct, line...)
+				}
+			case len(line) > 13 && hasPrefixFoldASCII(string(line[:13]), "content-type:"):
+				ct, inCT = append([]byte(nil), line[13:]...), true
+			default:
+				inCT = false
+			}
+		}
+		if mt, params := parseCT(string(ct)); strings.HasPrefix(mt, "multipart/") && params["boundary"] != "" {
+			stack = append(stack, []byte("--"+params["boundary"]))
+			maxDepth = max(maxDepth, len(stack))
+		}
+	}
+	readHeader()
+	for len(rest) > 0 && maxDepth <= maxMIMEDepth {
+		end := bytes.IndexByte(rest, '\n')
+		var line []byte
+		if end < 0 {
+			line, rest = rest, nil
+		} else {
+			line, rest = rest[:end], rest[end+1:]
+		}
+		if len(stack) == 0 || !bytes.HasPrefix(line, []byte("--")) {
+			continue
+		}
+		for k := len(stack) - 1; k >= 0; k-- {
+			i := bytes.Index(line, stack[k])
+			if i < 0 {
+				continue
+			}
+			after := line[i+len(stack[k]):]
+			if bytes.HasPrefix(after, []byte("--")) {
+				stack = stack[:k]
+			} else {
+				stack = stack[:k+1]
+				readHeader()
+			}
+			break
+		}
+	}
+	return maxDepth
 }
 
 // trimMboxLine drops an mbox "From " separator line and blank lines before
@@ -308,9 +387,6 @@ func (m *Message) readHeader(h textproto.MIMEHeader) {
 	}
 }
 
-// idPattern finds <id> tokens.
-var idPattern = regexp.MustCompile(`<([^<>\s]+)>`)
-
 // parseIDs reads message ids from a Message-ID, In-Reply-To or
 // References value, without brackets, in order, without repeats. Values
 // without brackets are accepted when they look like ids (contain "@").
@@ -332,9 +408,19 @@ func parseIDs(v string) []string {
 		}
 		out = append(out, id)
 	}
-	ms := idPattern.FindAllStringSubmatch(v, 200)
-	for _, mm := range ms {
-		add(mm[1])
+	for rest, k := v, 0; k < 200; k++ {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexAny(rest[i+1:], "<> \t\r\n")
+		if j < 0 {
+			break
+		}
+		if rest[i+1+j] == '>' && j > 0 {
+			add(rest[i+1 : i+1+j])
+		}
+		rest = rest[i+1+j:]
 	}
 	if len(out) == 0 {
 		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '<' || r == '>' }) {
@@ -442,49 +528,45 @@ func parseDate(d string) (time.Time, bool) {
 
 // body is what the MIME tree holds, sorted out.
 type body struct {
-	root        *enmime.Part
+	root        *part
 	text        string
 	html        string
 	attachments []Attachment
-	rfc822      [][]byte       // attached messages, in order
-	dsnParts    []*enmime.Part // message/delivery-status parts
-	origHeaders [][]byte       // text/rfc822-headers parts and attached messages (for bounces)
+	rfc822      [][]byte // attached messages, in order
+	dsnParts    []*part  // message/delivery-status parts
+	origHeaders [][]byte // text/rfc822-headers parts and attached messages (for bounces)
 	hints       partHints
 	warnings    []string
 }
 
 // collectBody walks the MIME tree in order and sorts the leaves into body
 // text, HTML and attachments.
-func collectBody(root *enmime.Part) body {
+func collectBody(root *part) body {
 	var b body
 	var texts []string
-	var atts []*enmime.Part
-	var walk func(p *enmime.Part, depth int)
-	walk = func(p *enmime.Part, depth int) {
+	var atts []*part
+	var walk func(p *part, depth int)
+	walk = func(p *part, depth int) {
 		if p == nil || depth > 50 {
 			return
 		}
-		for _, e := range p.Errors {
-			if e != nil {
-				b.warnings = append(b.warnings, e.Error())
-			}
-		}
-		ct := strings.ToLower(p.ContentType)
-		if p.FirstChild != nil || strings.HasPrefix(ct, "multipart/") {
-			for c := p.FirstChild; c != nil; c = c.NextSibling {
+		b.warnings = append(b.warnings, p.errors...)
+		ct := p.contentType
+		if len(p.children) > 0 || strings.HasPrefix(ct, "multipart/") {
+			for _, c := range p.children {
 				walk(c, depth+1)
 			}
 			return
 		}
-		disp := strings.ToLower(p.Disposition)
+		disp := p.disposition
 		switch {
 		case ct == "" || ct == "text/plain":
-			named := p.FileName != "" || strings.Contains(strings.ToLower(p.Header.Get("Content-Disposition")), "filename")
+			named := p.filename != "" || strings.Contains(strings.ToLower(p.header.Get("Content-Disposition")), "filename")
 			if disp == "attachment" || (named && len(texts) > 0) {
 				atts = append(atts, p)
 				return
 			}
-			t, note := repairText(p.Content, p.Charset)
+			t, note := repairText(p.content, p.charset)
 			if note != "" {
 				b.warnings = append(b.warnings, note)
 			}
@@ -494,26 +576,26 @@ func collectBody(root *enmime.Part) body {
 				atts = append(atts, p)
 				return
 			}
-			content := p.Content
-			if p.Charset == "" && !utf8.Valid(content) {
+			content := p.content
+			if p.charset == "" && !utf8.Valid(content) {
 				if cs := metaCharset(content); cs != "" {
 					content = []byte(decodeCharset(cs, content))
 				}
 			}
-			t, note := repairText(content, p.Charset)
+			t, note := repairText(content, p.charset)
 			if note != "" {
 				b.warnings = append(b.warnings, note)
 			}
 			b.html = t
 		case ct == "message/rfc822" || ct == "message/global":
-			if bytes.HasPrefix(bytes.TrimLeft(p.Content, "\r\n"), []byte("X-HmXmrOriginalRecipient:")) {
+			if bytes.HasPrefix(bytes.TrimLeft(p.content, "\r\n"), []byte("X-HmXmrOriginalRecipient:")) {
 				b.hints.complaint = true
 			}
-			b.rfc822 = append(b.rfc822, p.Content)
-			b.origHeaders = append(b.origHeaders, p.Content)
+			b.rfc822 = append(b.rfc822, p.content)
+			b.origHeaders = append(b.origHeaders, p.content)
 			atts = append(atts, p)
 		case ct == "text/rfc822-headers" || ct == "message/rfc822-headers":
-			b.origHeaders = append(b.origHeaders, p.Content)
+			b.origHeaders = append(b.origHeaders, p.content)
 			atts = append(atts, p)
 		case ct == "message/delivery-status" || ct == "message/global-delivery-status":
 			b.hints.deliveryStatus = true
@@ -556,22 +638,22 @@ func metaCharset(b []byte) string {
 }
 
 // buildAttachments names, types and flags the attachment parts.
-func buildAttachments(parts []*enmime.Part, htmlBody string) []Attachment {
+func buildAttachments(parts []*part, htmlBody string) []Attachment {
 	var out []Attachment
 	for _, p := range parts {
-		mt := strings.ToLower(strings.TrimSpace(p.ContentType))
+		mt := strings.ToLower(strings.TrimSpace(p.contentType))
 		if mt == "" {
 			mt = "application/octet-stream"
 		}
-		if len(p.Content) == 0 && p.FileName == "" {
+		if len(p.content) == 0 && p.filename == "" {
 			continue
 		}
 		n := len(out) + 1
 		name := ""
 		for _, cand := range []string{
-			rfc2231Param(p.Header.Get("Content-Disposition"), "filename"),
-			rfc2231Param(p.Header.Get("Content-Type"), "name"),
-			p.FileName,
+			rfc2231Param(p.header.Get("Content-Disposition"), "filename"),
+			rfc2231Param(p.header.Get("Content-Type"), "name"),
+			p.filename,
 		} {
 			if name = SafeFilename(cand); name != "" {
 				break
@@ -580,8 +662,8 @@ func buildAttachments(parts []*enmime.Part, htmlBody string) []Attachment {
 		if name == "" {
 			name = madeUpName(mt, n)
 		}
-		cid := strings.TrimSpace(repairHeader(p.ContentID))
-		disp := strings.ToLower(p.Disposition)
+		cid := strings.Trim(repairHeader(p.contentID), "<> \t")
+		disp := strings.ToLower(p.disposition)
 		inline := disp == "inline" && !strings.HasPrefix(mt, "text/") && !strings.HasPrefix(mt, "message/")
 		if cid != "" && disp != "attachment" {
 			inline = true
@@ -589,7 +671,7 @@ func buildAttachments(parts []*enmime.Part, htmlBody string) []Attachment {
 		if cid != "" && htmlBody != "" && strings.Contains(htmlBody, "cid:"+cid) {
 			inline = true
 		}
-		out = append(out, Attachment{Filename: name, MediaType: mt, ContentID: cid, Inline: inline, Data: p.Content})
+		out = append(out, Attachment{Filename: name, MediaType: mt, ContentID: cid, Inline: inline, Data: p.content})
 	}
 	return out
 }
@@ -660,22 +742,22 @@ func bouncedRecipients(h textproto.MIMEHeader, b body, text string) []string {
 	}
 	// The report itself.
 	if b.root != nil {
-		var reports []*enmime.Part
-		var find func(p *enmime.Part, d int)
-		find = func(p *enmime.Part, d int) {
+		var reports []*part
+		var find func(p *part, d int)
+		find = func(p *part, d int) {
 			if p == nil || d > 20 {
 				return
 			}
-			if strings.EqualFold(p.ContentType, "multipart/report") {
+			if p.contentType == "multipart/report" {
 				reports = append(reports, p)
 			}
-			for c := p.FirstChild; c != nil; c = c.NextSibling {
+			for _, c := range p.children {
 				find(c, d+1)
 			}
 		}
 		find(b.root, 0)
 		for _, p := range reports {
-			rep, err := dsn.ParseReport(p)
+			rep, err := dsn.ParseReport(toEnmime(p))
 			if err != nil || rep == nil {
 				continue
 			}
@@ -694,7 +776,7 @@ func bouncedRecipients(h textproto.MIMEHeader, b body, text string) []string {
 	}
 	if len(out) == 0 {
 		for _, p := range b.dsnParts {
-			for _, r := range scanDSN(p.Content) {
+			for _, r := range scanDSN(p.content) {
 				add(r)
 			}
 		}

@@ -117,19 +117,36 @@ func quoteCut(text string) int {
 		if len(t) > 600 {
 			continue
 		}
-		lt := strings.ToLower(t)
-		if isMarkerLine(lt) || isSeparatorLine(lt) || isMobileSignature(lt) {
+		if isMobileSignature(t) {
 			return starts[i]
 		}
-		if isAttribution(lt, func(k int) string {
-			if i+k < n {
-				return strings.ToLower(strings.TrimSpace(line(i + k)))
+		// Lowercasing every line costs more than the rest of Parse: only
+		// lines that can start a quote are looked at closely.
+		last := t[len(t)-1]
+		ends := func(k int) bool {
+			if i+k >= n {
+				return false
 			}
-			return ""
-		}) {
-			return starts[i]
+			l := strings.TrimRight(line(i+k), " \t\r")
+			return l != "" && l[len(l)-1] == ':'
 		}
-		if hasAnyPrefix(stripStars(lt), hdrFrom) && isHeaderBlock(i, n, line) {
+		if last == ':' || strings.IndexByte("-_=*#", t[0]) >= 0 || strings.Contains(t, "##") ||
+			hasPrefixFoldASCII(t, "respond") || hasPrefixFoldASCII(t, "reply") ||
+			(attributionStart(t) && (ends(1) || ends(2))) {
+			lt := strings.ToLower(t)
+			if isMarkerLine(lt) || isSeparatorLine(lt) {
+				return starts[i]
+			}
+			if isAttribution(lt, func(k int) string {
+				if i+k < n {
+					return strings.ToLower(strings.TrimSpace(line(i + k)))
+				}
+				return ""
+			}) {
+				return starts[i]
+			}
+		}
+		if hasAnyPrefixFold(stripStars(t), hdrFrom) && isHeaderBlock(i, n, line) {
 			// Include the rule Outlook draws above the block.
 			j := i - 1
 			for j >= 0 && strings.TrimSpace(line(j)) == "" {
@@ -171,11 +188,28 @@ func isSeparatorLine(lt string) bool {
 	return false
 }
 
-func isMobileSignature(lt string) bool {
-	if len(lt) > 100 {
+// isMobileSignature matches "Enviado do meu iPhone" and the like.
+func isMobileSignature(t string) bool {
+	if len(t) > 100 {
 		return false
 	}
-	return hasAnyPrefix(lt, mobileSignatures)
+	return hasAnyPrefixFold(t, mobileSignatures)
+}
+
+// attributionStart reports a line that may begin a wrapped attribution.
+func attributionStart(t string) bool {
+	return hasAnyPrefixFold(t, attributionStarts) || strings.HasPrefix(t, "Às ") || strings.HasPrefix(t, "às ")
+}
+
+// hasAnyPrefixFold is hasAnyPrefix without regard to ASCII case; the
+// prefixes must be lowercase (non-ASCII bytes compare as they are).
+func hasAnyPrefixFold(s string, ps []string) bool {
+	for _, p := range ps {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
 
 // isAttribution matches an attribution line, possibly wrapped: next(0) is

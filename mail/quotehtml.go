@@ -16,6 +16,9 @@ import (
 // returns a complete HTML document; input that cannot be parsed is
 // returned unchanged. The result is not sanitised (see SanitizeHTML).
 func StripQuotedHTML(src string) string {
+	if !mayHaveHTMLQuote(src) {
+		return src
+	}
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
 		return src
@@ -150,4 +153,58 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// htmlQuoteHints are substrings (lowercase ASCII) that every quote
+// StripQuotedHTML removes carries; HTML without any is left unparsed.
+var htmlQuoteHints = []string{
+	"gmail_quote", "cite", "divrplyfwdmsg", "appendonsend", "yahoo_quoted", "gmail_extra",
+	"border-top", "desta linha", "this line", "esta l",
+}
+
+func mayHaveHTMLQuote(s string) bool {
+	for _, h := range htmlQuoteHints {
+		if indexFoldASCII(s, h) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// indexFoldASCII finds needle (lowercase ASCII) in s without regard to
+// ASCII case, in one pass per case of the first letter.
+func indexFoldASCII(s, needle string) int {
+	c := needle[0]
+	upper := c
+	if c >= 'a' && c <= 'z' {
+		upper = c - 32
+	}
+	// next returns the next index >= from holding b, or len(s).
+	next := func(b byte, from int) int {
+		if from >= len(s) {
+			return len(s)
+		}
+		if j := strings.IndexByte(s[from:], b); j >= 0 {
+			return from + j
+		}
+		return len(s)
+	}
+	lo, up := next(c, 0), len(s)
+	if upper != c {
+		up = next(upper, 0)
+	}
+	for {
+		i := min(lo, up)
+		if i+len(needle) > len(s) {
+			return -1
+		}
+		if hasPrefixFoldASCII(s[i:], needle) {
+			return i
+		}
+		if i == lo {
+			lo = next(c, i+1)
+		} else {
+			up = next(upper, i+1)
+		}
+	}
 }

@@ -108,6 +108,15 @@ func splitEOL(l string) (string, string) {
 // mayHavePassword is a fast filter: false means s holds no password label.
 func mayHavePassword(s string) bool {
 	for i := 0; i+2 < len(s); i++ {
+		if !labelInitial[s[i]] {
+			continue
+		}
+		// The second letter rules out most words before any comparison.
+		switch s[i+1] | 0x20 {
+		case 'e', 'a', 'w', 'o', 'l':
+		default:
+			continue
+		}
 		switch s[i] | 0x20 {
 		case 's':
 			if hasPrefixFoldASCII(s[i:], "senh") {
@@ -126,12 +135,19 @@ func mayHavePassword(s string) bool {
 	return false
 }
 
+// labelInitial marks the first letters of password labels.
+var labelInitial = [256]bool{'s': true, 'S': true, 'p': true, 'P': true, 'c': true, 'C': true}
+
 func hasPrefixFoldASCII(s, p string) bool {
 	if len(s) < len(p) {
 		return false
 	}
 	for i := 0; i < len(p); i++ {
-		if s[i]|0x20 != p[i] {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
 			return false
 		}
 	}
