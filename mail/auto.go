@@ -174,8 +174,9 @@ func parseCT(v string) (string, map[string]string) {
 		mt = strings.TrimSpace(strings.SplitN(lv, ";", 2)[0])
 		params = map[string]string{}
 		if i := strings.Index(lv, "report-type="); i >= 0 {
-			rt := strings.Trim(strings.FieldsFunc(lv[i+len("report-type="):], func(r rune) bool { return r == ';' || r == ' ' })[0], `"`)
-			params["report-type"] = rt
+			if f := strings.FieldsFunc(lv[i+len("report-type="):], func(r rune) bool { return r == ';' || r == ' ' }); len(f) > 0 {
+				params["report-type"] = strings.Trim(f[0], `"`)
+			}
 		}
 	}
 	return strings.ToLower(mt), params

@@ -398,6 +398,9 @@ func parseIDs(v string) []string {
 	var out []string
 	add := func(id string) {
 		id = strings.TrimSpace(repairHeader(id))
+		if strings.ContainsAny(id, "<> \t") {
+			id = strings.Join(strings.FieldsFunc(id, func(r rune) bool { return r == '<' || r == '>' || r == ' ' || r == '\t' }), "")
+		}
 		if id == "" || len(id) > 998 {
 			return
 		}
@@ -662,7 +665,9 @@ func buildAttachments(parts []*part, htmlBody string) []Attachment {
 		if name == "" {
 			name = madeUpName(mt, n)
 		}
-		cid := strings.Trim(repairHeader(p.contentID), "<> \t")
+		// Content-ID without angle brackets (a stray one inside too: it is
+		// never usable in a cid: URL).
+		cid := strings.TrimSpace(strings.NewReplacer("<", "", ">", "").Replace(repairHeader(p.contentID)))
 		disp := strings.ToLower(p.disposition)
 		inline := disp == "inline" && !strings.HasPrefix(mt, "text/") && !strings.HasPrefix(mt, "message/")
 		if cid != "" && disp != "attachment" {
