@@ -667,7 +667,10 @@ func buildAttachments(parts []*part, htmlBody string) []Attachment {
 		}
 		// Content-ID without angle brackets (a stray one inside too: it is
 		// never usable in a cid: URL).
-		cid := strings.TrimSpace(strings.NewReplacer("<", "", ">", "").Replace(repairHeader(p.contentID)))
+		cid := strings.TrimSpace(repairHeader(p.contentID))
+		if strings.ContainsAny(cid, "<>") {
+			cid = strings.TrimSpace(strings.NewReplacer("<", "", ">", "").Replace(cid))
+		}
 		disp := strings.ToLower(p.disposition)
 		inline := disp == "inline" && !strings.HasPrefix(mt, "text/") && !strings.HasPrefix(mt, "message/")
 		if cid != "" && disp != "attachment" {
