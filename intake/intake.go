@@ -33,7 +33,6 @@ type Config struct {
 	Clock        balcao.Clock
 	Logger       *slog.Logger
 	NumberPrefix string // "SD"
-	BaseURL      string // for the portal link in answers
 	// Host is the right-hand side of our Message-IDs (e.g. the desk's
 	// hostname); it makes them recognisable when replies come back.
 	Host string

@@ -43,7 +43,7 @@ func newDeskTB(t testing.TB) *desk {
 		}
 	}
 	c := balcao.NewManualClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
-	in := intake.New(intake.Config{Catalog: cat, Store: s, Clock: c, NumberPrefix: "SD", BaseURL: "https://balcao.test",
+	in := intake.New(intake.Config{Catalog: cat, Store: s, Clock: c, NumberPrefix: "SD",
 		Host: "balcao.test", AutoMailPerDay: 5, Logger: slog.New(slog.DiscardHandler)})
 	return &desk{t: t, store: s, in: in, clock: c, ctx: context.Background()}
 }

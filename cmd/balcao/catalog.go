@@ -13,23 +13,11 @@ import (
 )
 
 func cmdCatalog(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(c.stdout, "Usage: balcao catalog check [DIR] | balcao catalog export [--lang L]")
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	switch args[0] {
-	case "check":
-		return catalogCheck(c, args[1:])
-	case "export":
-		return catalogExport(c, args[1:])
-	}
-	return fmt.Errorf("unknown subcommand %q; use check or export", args[0])
+	return c.dispatch(ctx, "balcao catalog check [DIR] | balcao catalog export [--lang L]", args,
+		subcommand{"check", catalogCheck}, subcommand{"export", catalogExport})
 }
 
-func catalogCheck(c *cli, args []string) error {
+func catalogCheck(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("catalog check", "[DIR]", "Check catalogue files: DIR/*.yaml laid over the default catalogue, as `balcao serve`\n"+
 		"would load them from BALCAO_DATA_DIR/catalog. Without DIR, that directory is checked.\n"+
 		"Prints each problem as file:line: message; exits 1 when there is any.")
@@ -62,7 +50,7 @@ func catalogCheck(c *cli, args []string) error {
 	return nil
 }
 
-func catalogExport(c *cli, args []string) error {
+func catalogExport(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("catalog export", "", "Print the effective catalogue (default plus BALCAO_DATA_DIR/catalog) as JSON.\n"+
 		"With --lang, texts in that language only; without, every translation.")
 	load := c.configFlags(fs, false)

@@ -21,7 +21,7 @@ import (
 // automatic messages to requesters.
 func newIntake(cfg Config, store *sqldb.DB, cat *catalog.Catalog, log *slog.Logger) *intake.Intake {
 	return intake.New(intake.Config{Catalog: cat, Store: store, Clock: balcao.SystemClock{}, Logger: log,
-		NumberPrefix: cfg.NumberPrefix, BaseURL: cfg.BaseURL, Host: cfg.MailHost, Instance: cfg.MailHost,
+		NumberPrefix: cfg.NumberPrefix, Host: cfg.MailHost, Instance: cfg.MailHost,
 		AutoMailPerDay: cfg.AutoMailPerDay})
 }
 

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -111,6 +112,32 @@ func cmdHelp(ctx context.Context, c *cli, args []string) error {
 	}
 	usage(c.stdout)
 	return nil
+}
+
+// subcommand is one verb of a command such as `balcao token create`.
+type subcommand struct {
+	name string
+	run  func(ctx context.Context, c *cli, args []string) error
+}
+
+// dispatch runs the subcommand named by args[0]. With no arguments it
+// prints usage and is a usage error; with --help it prints usage.
+func (c *cli) dispatch(ctx context.Context, usage string, args []string, subs ...subcommand) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(c.stdout, "Usage: "+usage)
+		if len(args) == 0 {
+			return errUsage
+		}
+		return nil
+	}
+	names := make([]string, len(subs))
+	for i, sub := range subs {
+		if sub.name == args[0] {
+			return sub.run(ctx, c, args[1:])
+		}
+		names[i] = sub.name
+	}
+	return fmt.Errorf("unknown subcommand %q; use %s", args[0], strings.Join(names, ", "))
 }
 
 // flags makes a flag set whose --help prints a usage line and description.

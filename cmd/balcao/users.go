@@ -14,18 +14,8 @@ import (
 )
 
 func cmdUser(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(c.stdout, "Usage: balcao user create --email E --role ROLE [--name N] [--org CODE] [--password-stdin]")
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	switch args[0] {
-	case "create":
-		return userCreate(ctx, c, args[1:])
-	}
-	return fmt.Errorf("unknown subcommand %q; use: balcao user create", args[0])
+	return c.dispatch(ctx, "balcao user create --email E --role ROLE [--name N] [--org CODE] [--password-stdin]", args,
+		subcommand{"create", userCreate})
 }
 
 func userCreate(ctx context.Context, c *cli, args []string) error {
@@ -95,22 +85,8 @@ func userCreate(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdToken(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(c.stdout, "Usage: balcao token create --email E --name NAME | balcao token list | balcao token revoke ID")
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	switch args[0] {
-	case "create":
-		return tokenCreate(ctx, c, args[1:])
-	case "list":
-		return tokenList(ctx, c, args[1:])
-	case "revoke":
-		return tokenRevoke(ctx, c, args[1:])
-	}
-	return fmt.Errorf("unknown subcommand %q; use create, list or revoke", args[0])
+	return c.dispatch(ctx, "balcao token create --email E --name NAME | balcao token list | balcao token revoke ID", args,
+		subcommand{"create", tokenCreate}, subcommand{"list", tokenList}, subcommand{"revoke", tokenRevoke})
 }
 
 func tokenCreate(ctx context.Context, c *cli, args []string) error {
@@ -203,19 +179,16 @@ func tokenRevoke(ctx context.Context, c *cli, args []string) error {
 }
 
 func cmdApprover(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprintln(c.stdout, "Usage: balcao approver add --email E --service SERVICE")
-		if len(args) == 0 || (args[0] != "-h" && args[0] != "--help") {
-			return errUsage
-		}
-		return nil
-	}
+	return c.dispatch(ctx, "balcao approver add --email E --service SERVICE", args, subcommand{"add", approverAdd})
+}
+
+func approverAdd(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("approver add", "", "Let a staff user approve or reject the requests of a service that need approval\n"+
 		"(e.g. --service cit for CIT rectifications, models F and G).")
 	load := c.configFlags(fs, false)
 	email := fs.String("email", "", "the user's email (required)")
 	service := fs.String("service", "", "catalogue service code, e.g. cit (required)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *email == "" || *service == "" {
