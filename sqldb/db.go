@@ -259,20 +259,20 @@ const tokenUseGranularity = time.Minute
 
 // TokenByHash finds a valid token by the SHA-256 of its secret.
 func (db *DB) TokenByHash(ctx context.Context, hash [32]byte, now time.Time) (*balcao.APIToken, *balcao.User, error) {
+	// One query for the token and its user: this runs on every API request.
 	t := &balcao.APIToken{}
-	row := db.rrow(ctx, (`SELECT t.id, t.user_id, u.email, t.name, t.created_at, t.last_used_at, t.revoked_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`), hash[:])
-	err := row.Scan(&t.ID, &t.UserID, &t.UserEmail, &t.Name, dbTime{&t.CreatedAt}, dbTime{&t.LastUsedAt}, dbTime{&t.RevokedAt})
+	u := &balcao.User{}
+	row := db.rrow(ctx, `SELECT t.id, t.name, t.created_at, t.last_used_at, t.revoked_at,
+		u.id, u.email, u.name, u.role, u.organisation_id, u.language, u.password_hash, u.disabled, u.created_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`, hash[:])
+	err := row.Scan(&t.ID, &t.Name, dbTime{&t.CreatedAt}, dbTime{&t.LastUsedAt}, dbTime{&t.RevokedAt},
+		&u.ID, &u.Email, &u.Name, &u.Role, idScan{&u.OrganisationID}, &u.Language, &u.PasswordHash, &u.Disabled, dbTime{&u.CreatedAt})
 	if err != nil {
 		return nil, nil, notFound(err, "unknown token")
 	}
-	t.Hash = hash
+	t.Hash, t.UserID, t.UserEmail = hash, u.ID, u.Email
 	if !t.RevokedAt.IsZero() {
 		return nil, nil, balcao.Errorf(balcao.ENOTFOUND, "token revoked")
-	}
-	u, err := db.UserByID(ctx, t.UserID)
-	if err != nil {
-		return nil, nil, err
 	}
 	if u.Disabled {
 		return nil, nil, balcao.Errorf(balcao.ENOTFOUND, "user disabled")
