@@ -132,11 +132,14 @@ type Service struct {
 	Language string `yaml:"language" json:"language"`
 	// Address is the intake email address, "" for services without email
 	// intake.
-	Address      string         `yaml:"address" json:"address,omitempty"`
-	Phone        string         `yaml:"phone" json:"phone,omitempty"`
-	Portal       string         `yaml:"portal" json:"portal,omitempty"`
-	Help         Text           `yaml:"help" json:"help,omitempty"`
-	Notes        []Text         `yaml:"notes" json:"notes,omitempty"`
+	Address string `yaml:"address" json:"address,omitempty"`
+	Phone   string `yaml:"phone" json:"phone,omitempty"`
+	Portal  string `yaml:"portal" json:"portal,omitempty"`
+	Help    Text   `yaml:"help" json:"help,omitempty"`
+	Notes   []Text `yaml:"notes" json:"notes,omitempty"`
+	// Levels are the service's service levels and lifecycle durations;
+	// nil keeps Balcão's defaults.
+	Levels       *Levels        `yaml:"service_levels" json:"service_levels,omitempty"`
 	RequestTypes []*RequestType `yaml:"request_types" json:"request_types"`
 }
 
@@ -296,6 +299,10 @@ type AttachmentSlot struct {
 type Catalog struct {
 	Teams    []*Team    `json:"teams"`
 	Services []*Service `json:"services"`
+	// Calendars and Organisations hold the business calendars and the
+	// organisations with their own service levels.
+	Calendars     []*Calendar     `json:"calendars,omitempty"`
+	Organisations []*Organisation `json:"organisations,omitempty"`
 
 	teams  map[string]*Team
 	byCode map[string]*RequestType

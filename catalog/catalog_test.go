@@ -34,7 +34,7 @@ func TestDefaultHasNoProblems(t *testing.T) {
 		t.Errorf("default catalogue: %d teams, %d services", len(c.Teams), len(c.Services))
 	}
 	names, err := fs.Glob(DefaultFiles(), "default/*.yaml")
-	if err != nil || len(names) != 6 {
+	if err != nil || len(names) != 7 {
 		t.Errorf("DefaultFiles: %v %v", names, err)
 	}
 }

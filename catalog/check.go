@@ -95,6 +95,7 @@ func (c *Catalog) Check() []Problem {
 			}
 		}
 	}
+	ck.checkLevels(c)
 	return ck.problems
 }
 

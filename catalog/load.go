@@ -211,7 +211,13 @@ func (c *Catalog) merge(docs []*fileDoc) []Problem {
 		problems = append(problems, Problem{File: again.file, Line: again.at("code").line,
 			Message: fmt.Sprintf("duplicate %s code %q (first declared at %s:%d)", kind, code, first.file, first.at("code").line)})
 	}
+	calSeen := map[string]pos{}
+	orgSeen := map[string]pos{}
 	for _, doc := range docs {
+		c.Calendars = mergeByCode(c.Calendars, doc.Calendars, func(x *Calendar) string { return x.Code },
+			func(x *Calendar) pos { return x.pos }, "calendar", doc.file, calSeen, &problems)
+		c.Organisations = mergeByCode(c.Organisations, doc.Organisations, func(x *Organisation) string { return x.Code },
+			func(x *Organisation) pos { return x.pos }, "organisation", doc.file, orgSeen, &problems)
 		for _, t := range doc.Teams {
 			if t == nil || t.Code == "" {
 				problems = append(problems, Problem{File: docFile(t, doc), Line: docLine(t), Message: "team without code"})
@@ -308,7 +314,7 @@ func docLine(t *Team) int {
 
 func (s *Service) hasAttributes() bool {
 	return len(s.Name) > 0 || s.Language != "" || s.Address != "" || s.Organisation != "" ||
-		s.Phone != "" || s.Portal != "" || len(s.Help) > 0 || len(s.Notes) > 0
+		s.Phone != "" || s.Portal != "" || len(s.Help) > 0 || len(s.Notes) > 0 || s.Levels != nil
 }
 
 // update copies the attributes an operator file gives onto a known service.
@@ -336,6 +342,9 @@ func (s *Service) update(o *Service) {
 	}
 	if len(o.Notes) > 0 {
 		s.Notes = o.Notes
+	}
+	if o.Levels != nil {
+		s.Levels = o.Levels
 	}
 	if o.hasAttributes() {
 		s.pos = o.pos

@@ -14,9 +14,11 @@ import (
 // anchors that the rest of the file refers to (*name, or "<<: *name" to reuse
 // one and change some keys); it is not read otherwise.
 type fileDoc struct {
-	Definitions ignored    `yaml:"definitions"`
-	Teams       []*Team    `yaml:"teams"`
-	Services    []*Service `yaml:"services"`
+	Definitions   ignored         `yaml:"definitions"`
+	Teams         []*Team         `yaml:"teams"`
+	Services      []*Service      `yaml:"services"`
+	Calendars     []*Calendar     `yaml:"calendars"`
+	Organisations []*Organisation `yaml:"organisations"`
 
 	file string
 }
