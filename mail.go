@@ -96,4 +96,14 @@ type Tx interface {
 	// AutoMailCount counts automatic emails queued to a recipient since a time.
 	AutoMailCount(recipient string, since time.Time) (int, error)
 	Quarantine(q *Quarantined) error
+	// RecordSLA records a warning or breach; inserted is false when that
+	// ticket's clock already had one of that kind.
+	RecordSLA(r *SLARecord) (inserted bool, err error)
+	// AddEvent appends an event to a ticket's history.
+	AddEvent(e *Event) error
+	// Notify stores a notification for a member of staff.
+	Notify(n *Notification) error
+	// CreateRatingLink stores the SHA-256 of a ticket's satisfaction link
+	// secret; a ticket has one link, and a second is ECONFLICT.
+	CreateRatingLink(ticketID int64, hash [32]byte, now time.Time) error
 }

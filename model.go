@@ -150,8 +150,13 @@ type Ticket struct {
 	UpdatedAt       time.Time
 	FirstResponseAt time.Time
 	DueAt           time.Time // resolution target; zero when none
-	ResolvedAt      time.Time
-	ClosedAt        time.Time
+	// FirstResponseDue is when a person must first answer; zero when none.
+	FirstResponseDue time.Time
+	// SLACheckAt is when the service-level job looks at the ticket next;
+	// zero when it need not until something changes.
+	SLACheckAt time.Time
+	ResolvedAt time.Time
+	ClosedAt   time.Time
 }
 
 // Message is one entry of a ticket's thread.
@@ -209,6 +214,8 @@ const (
 	EventTeam     EventKind = "team"
 	EventPriority EventKind = "priority"
 	EventField    EventKind = "field"
+	EventSLA      EventKind = "sla"    // Field: the clock; To: warning or breach
+	EventRating   EventKind = "rating" // To: the score
 )
 
 // Event is one entry of a ticket's append-only history: who changed what,

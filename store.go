@@ -34,7 +34,8 @@ type NewTicket struct {
 	TeamCode         string
 	Fields           map[string]string
 	Missing          []FieldProblem
-	DueAt            time.Time
+	DueAt            time.Time // resolution target; zero when none
+	FirstResponseDue time.Time
 	Message          *Message // the first message; may be nil for API-created tickets without text
 	Participants     []string // other people copied on the request, who may write into the ticket
 	Actor            Actor
@@ -133,6 +134,38 @@ type Store interface {
 	// TryLock takes a named lock among all instances sharing the database;
 	// ok is false when another instance holds it.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+
+	// AddTeamMember puts a user in a team; TeamStaff lists the enabled
+	// staff (agents, supervisors, admins) of a team.
+	AddTeamMember(ctx context.Context, teamID, userID int64) error
+	TeamStaff(ctx context.Context, teamID int64) ([]*User, error)
+
+	// SLADue returns the tickets whose service levels are due to be
+	// measured (SLACheckAt at or before now), soonest first.
+	SLADue(ctx context.Context, now time.Time, limit int) ([]*Ticket, error)
+	// SetSLASchedule stores a ticket's due times and next check, unless the
+	// ticket changed since it was read (its SLACheckAt differs from
+	// checkedAt): then it is left for the next round and ok is false.
+	SetSLASchedule(ctx context.Context, ticketID int64, checkedAt time.Time, s SLASchedule) (ok bool, err error)
+	// SLASummary counts the warnings and breaches recorded in a period.
+	SLASummary(ctx context.Context, f ReportFilter) (*SLASummary, error)
+
+	// Notifications lists a user's notifications, newest first;
+	// MarkNotificationsRead marks them read up to an ID.
+	Notifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]*Notification, error)
+	MarkNotificationsRead(ctx context.Context, userID, upToID int64, now time.Time) error
+
+	// RatingsToRequest returns resolved tickets whose requester has not yet
+	// been sent a satisfaction link, resolved at or before now.
+	RatingsToRequest(ctx context.Context, now time.Time, limit int) ([]*Ticket, error)
+	// TicketByRatingHash returns the ticket of a satisfaction link.
+	TicketByRatingHash(ctx context.Context, hash [32]byte) (*Ticket, error)
+	// Rating returns a ticket's rating, ENOTFOUND when it has none.
+	Rating(ctx context.Context, ticketID int64) (*Rating, error)
+	// SetRating records or replaces a ticket's rating, with an event.
+	SetRating(ctx context.Context, r *Rating, actor Actor, now time.Time) error
+	// RatingSummary sums up the ratings given in a period.
+	RatingSummary(ctx context.Context, f ReportFilter) (*RatingSummary, error)
 
 	// MailboxCursor and SetMailboxCursor keep an IMAP poller's position.
 	MailboxCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)

@@ -22,7 +22,8 @@ const ticketSelect = `SELECT t.id, t.number, t.subject, t.request_type, t.servic
 	t.channel, t.language, t.requester_id, u.email, u.name, t.organisation_id, COALESCE(o.code, ''), COALESCE(o.name, ''),
 	t.team_id, COALESCE(tm.code, ''), COALESCE(tm.name, ''), t.assignee_id, COALESCE(a.email, ''), COALESCE(a.name, ''),
 	t.fields, t.missing, t.reopen_count, t.merged_into,
-	t.created_at, t.updated_at, t.first_response_at, t.due_at, t.resolved_at, t.closed_at
+	t.created_at, t.updated_at, t.first_response_at, t.due_at, t.resolved_at, t.closed_at,
+	t.first_response_due, t.sla_check_at
 FROM tickets t
 JOIN users u ON u.id = t.requester_id
 LEFT JOIN organisations o ON o.id = t.organisation_id
@@ -37,7 +38,8 @@ func scanTicket(row interface{ Scan(...any) error }) (*balcao.Ticket, error) {
 		idScan{&t.OrganisationID}, &t.OrganisationCode, &t.OrganisationName,
 		idScan{&t.TeamID}, &t.TeamCode, &t.TeamName, idScan{&t.AssigneeID}, &t.AssigneeEmail, &t.AssigneeName,
 		&fields, &missing, &t.ReopenCount, idScan{&t.MergedInto},
-		dbTime{&t.CreatedAt}, dbTime{&t.UpdatedAt}, dbTime{&t.FirstResponseAt}, dbTime{&t.DueAt}, dbTime{&t.ResolvedAt}, dbTime{&t.ClosedAt})
+		dbTime{&t.CreatedAt}, dbTime{&t.UpdatedAt}, dbTime{&t.FirstResponseAt}, dbTime{&t.DueAt}, dbTime{&t.ResolvedAt}, dbTime{&t.ClosedAt},
+		dbTime{&t.FirstResponseDue}, dbTime{&t.SLACheckAt})
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +158,9 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 	t := &balcao.Ticket{Subject: nt.Subject, RequestType: nt.RequestType, Service: nt.Service, Status: nt.Status,
 		Impact: nt.Impact, Urgency: nt.Urgency, Priority: balcao.PriorityFor(nt.Impact, nt.Urgency), Channel: nt.Channel,
 		Language: nt.Language, RequesterEmail: nt.RequesterEmail, Fields: nonNilMap(nt.Fields), Missing: nt.Missing,
-		CreatedAt: nt.Now.UTC().Truncate(time.Microsecond), DueAt: nt.DueAt.UTC().Truncate(time.Microsecond)}
+		CreatedAt: nt.Now.UTC().Truncate(time.Microsecond), DueAt: nt.DueAt.UTC().Truncate(time.Microsecond),
+		FirstResponseDue: nt.FirstResponseDue.UTC().Truncate(time.Microsecond)}
+	t.SLACheckAt = t.CreatedAt
 	t.UpdatedAt = t.CreatedAt
 	year := nt.Now.Year()
 	var number balcao.TicketNumber
@@ -209,11 +213,11 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 		now := db.d.t(nt.Now)
 		err = db.qrow(ctx, tx, (`INSERT INTO tickets (number, subject, request_type, service, status, impact, urgency, priority,
 			channel, language, requester_id, organisation_id, team_id, fields, missing, created_at, updated_at, due_at,
-			status_changed_at, requester_replied_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			status_changed_at, requester_replied_at, first_response_due, sla_check_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			string(number), nt.Subject, nt.RequestType, nt.Service, string(nt.Status), nt.Impact, nt.Urgency,
 			balcao.PriorityFor(nt.Impact, nt.Urgency), string(nt.Channel), nt.Language, requesterID, nullID(orgID), nullID(teamID),
-			string(fields), string(missing), now, now, db.d.due(nt.DueAt), now, now).Scan(&id)
+			string(fields), string(missing), now, now, db.d.due(nt.DueAt), now, now, db.d.t(nt.FirstResponseDue), now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -600,8 +604,10 @@ func (db *DB) changeStatusTx(ctx context.Context, tx *sql.Tx, ticketID int64, to
 	if err := balcao.CheckTransition(from, to); err != nil {
 		return err
 	}
-	set := "status = ?, updated_at = ?, status_changed_at = ?"
-	args := []any{string(to), db.d.t(now), db.d.t(now)}
+	// The service levels are measured again: a wait on the requester
+	// pauses the resolution clock, a resolution stops it.
+	set := "status = ?, updated_at = ?, status_changed_at = ?, sla_check_at = ?"
+	args := []any{string(to), db.d.t(now), db.d.t(now), db.d.t(now)}
 	switch to {
 	case balcao.StatusResolved:
 		set += ", resolved_at = ?"
@@ -641,8 +647,8 @@ func (db *DB) ChangePriority(ctx context.Context, ticketID int64, impact, urgenc
 			return notFound(err, "no ticket with id %d", ticketID)
 		}
 		p := balcao.PriorityFor(impact, urgency)
-		if _, err := db.exec(ctx, tx, `UPDATE tickets SET impact = ?, urgency = ?, priority = ?, updated_at = ? WHERE id = ?`,
-			impact, urgency, p, db.d.t(now), ticketID); err != nil {
+		if _, err := db.exec(ctx, tx, `UPDATE tickets SET impact = ?, urgency = ?, priority = ?, updated_at = ?, sla_check_at = ? WHERE id = ?`,
+			impact, urgency, p, db.d.t(now), db.d.t(now), ticketID); err != nil {
 			return err
 		}
 		for _, c := range []struct {
@@ -684,7 +690,12 @@ func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *b
 		q = `UPDATE tickets SET updated_at = ?, requester_replied_at = ? WHERE id = ?`
 	}
 	args := []any{db.d.t(m.CreatedAt), ticketID}
-	if m.Direction == balcao.DirectionIn && !m.Auto {
+	switch {
+	case m.Direction == balcao.DirectionIn && !m.Auto:
+		args = []any{db.d.t(m.CreatedAt), db.d.t(m.CreatedAt), ticketID}
+	case m.Direction == balcao.DirectionOut && !m.Auto:
+		// A person answered: the first-response clock may have stopped.
+		q = `UPDATE tickets SET updated_at = ?, sla_check_at = ? WHERE id = ?`
 		args = []any{db.d.t(m.CreatedAt), db.d.t(m.CreatedAt), ticketID}
 	}
 	res, err := db.exec(ctx, tx, q, args...)

@@ -38,6 +38,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("TryLock", func(t *testing.T) { testTryLock(t, open) })
 	t.Run("StaleTickets", func(t *testing.T) { testStaleTickets(t, open) })
 	t.Run("ChangePriority", func(t *testing.T) { testChangePriority(t, open) })
+	t.Run("SLASchedule", func(t *testing.T) { testSLASchedule(t, open) })
+	t.Run("SLARecords", func(t *testing.T) { testSLARecords(t, open) })
+	t.Run("Ratings", func(t *testing.T) { testRatings(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 }
 
