@@ -105,3 +105,13 @@ func joinStatuses(ss []Status) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// Open reports whether a ticket in state s is still being worked: new,
+// open, or waiting on the requester or an approval.
+func (s Status) Open() bool {
+	switch s {
+	case StatusNew, StatusOpen, StatusPendingRequester, StatusPendingApproval:
+		return true
+	}
+	return false
+}

@@ -18,6 +18,7 @@ import (
 
 	"balcao"
 	"balcao/catalog"
+	"balcao/sla"
 )
 
 // Server holds what the handlers need. Build it with its fields set, then
@@ -31,8 +32,10 @@ type Server struct {
 	Logger   *slog.Logger
 	Version  string
 	BaseURL  string
+	// Levels holds the service levels of the catalogue; built from Catalog
+	// when nil.
+	Levels *sla.Book
 
-	calendars calendars
 	registry  *prometheus.Registry
 	requests  *prometheus.CounterVec
 	duration  *prometheus.HistogramVec
@@ -46,7 +49,16 @@ func (s *Server) Handler() http.Handler {
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
-	s.calendars = newCalendars()
+	if s.Levels == nil {
+		b, err := sla.New(s.Catalog)
+		if err != nil {
+			// Serve already refuses a catalogue whose calendars do not
+			// build; a server built by hand falls back to the defaults.
+			s.Logger.Error("service levels: using the defaults", "err", err)
+			b, _ = sla.New(nil)
+		}
+		s.Levels = b
+	}
 	s.registry = prometheus.NewRegistry()
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{

@@ -1,4 +1,4 @@
-package web
+package sla
 
 import (
 	"testing"
@@ -22,7 +22,7 @@ func TestSLAClockFromHistory(t *testing.T) {
 		{Kind: balcao.EventAssign, To: "rui@spms.pt", CreatedAt: at(2)},
 		{Kind: balcao.EventStatus, From: "open", To: "pending_requester", CreatedAt: at(4)},
 	}
-	c := slaClock(tk, msgs, evs)
+	c := ClockOf(tk, msgs, evs)
 	if !c.FirstResponse.Equal(at(2)) {
 		t.Errorf("first response %v, want the assignment at %v", c.FirstResponse, at(2))
 	}
