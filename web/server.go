@@ -36,9 +36,9 @@ type Server struct {
 	// when nil.
 	Levels *sla.Book
 
-	registry  *prometheus.Registry
-	requests  *prometheus.CounterVec
-	duration  *prometheus.HistogramVec
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
 }
 
 // Handler returns the root handler with every route.
