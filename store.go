@@ -66,6 +66,17 @@ type QueueFilter struct {
 	Limit  int
 }
 
+// StaleFilter selects the tickets in Status since before Before (for
+// pending_requester, with no message from the requester since either), of
+// the Services listed (all when nil) and not of the ExceptServices.
+type StaleFilter struct {
+	Status         Status
+	Before         time.Time
+	Services       []string
+	ExceptServices []string
+	Limit          int
+}
+
 // Store is the persistence the desk needs. SQLite and PostgreSQL implement
 // it, and one conformance suite (storetest) holds both to the same behaviour.
 type Store interface {
@@ -119,7 +130,7 @@ type Store interface {
 
 	// StaleTickets returns tickets in a state since before a time, oldest
 	// first; for pending_requester the requester's last message also counts.
-	StaleTickets(ctx context.Context, status Status, before time.Time, limit int) ([]*Ticket, error)
+	StaleTickets(ctx context.Context, f StaleFilter) ([]*Ticket, error)
 
 	// Update runs fn in one write transaction; fn's error rolls it back.
 	Update(ctx context.Context, fn func(tx Tx) error) error

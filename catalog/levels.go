@@ -185,6 +185,9 @@ func (ck *checker) checkLevels(c *Catalog) {
 		}
 		if o.Levels != nil {
 			ck.levels(o.Levels, where+" service_levels", cals)
+			if o.Levels.AutoClosePendingDays != 0 || o.Levels.ReopenDays != 0 {
+				ck.add(o.Levels.pos, "%s: auto_close_pending_days and reopen_days are rules of a service; set them under the service's service_levels", where)
+			}
 		}
 	}
 }

@@ -80,6 +80,7 @@ func TestLevelsProblems(t *testing.T) {
 		{"priority range", strings.Replace(levelsYAML, "{priority: 3,", "{priority: 7,", 1) + " # here", "priority 7 is not between"},
 		{"first response after resolution", strings.Replace(levelsYAML, "first_response: 2h", "first_response: 20h", 1), "is due after the resolution"},
 		{"duplicate calendar", strings.Replace(levelsYAML, "calendars:\n", "calendars:\n  - {code: lisboa, country: BR}\n", 1), `duplicate calendar code "lisboa"`},
+		{"rules on an organisation", strings.Replace(levelsYAML, "      warn_at_percent: 75", "      reopen_days: 5 # here\n      warn_at_percent: 75", 1), "rules of a service"},
 		{"organisation without name", strings.Replace(levelsYAML, "    name: ULS Lisboa Ocidental\n", "", 1), `organisation "uls-lisboa": name missing`},
 	}
 	for _, tc := range cases {

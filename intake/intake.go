@@ -22,6 +22,7 @@ import (
 	"balcao/catalog"
 	"balcao/extract"
 	"balcao/lifecycle"
+	"balcao/sla"
 	"balcao/mail"
 	"balcao/smtp"
 )
@@ -40,7 +41,13 @@ type Config struct {
 	Instance string
 	// AutoMailPerDay caps automatic answers to one address in 24 hours.
 	AutoMailPerDay int
-	Rules          lifecycle.Rules
+	// Rules are the lifecycle rules of tickets when Levels is nil.
+	Rules lifecycle.Rules
+	// Levels gives each ticket its service levels (due times at creation)
+	// and its service's lifecycle rules.
+	Levels *sla.Book
+	// BaseURL is the public URL of the desk, for links to the console.
+	BaseURL string
 	// Compose turns an answer into RFC 5322 bytes; smtp.Compose when nil.
 	Compose func(smtp.Outgoing) ([]byte, error)
 }
@@ -374,6 +381,7 @@ func (p *pending) newTicket(tx balcao.Tx, linkTo int64) (Outcome, error) {
 			nt.Status = balcao.StatusPendingApproval
 		}
 	}
+	p.in.dueTimes(nt)
 	t, err := tx.CreateTicket(nt)
 	if err != nil {
 		return Outcome{}, err
@@ -507,7 +515,7 @@ func (p *pending) newTicketAfterClosed(tx balcao.Tx, old *balcao.Ticket) (Outcom
 			return out, err
 		}
 		a := &answer{lang: nt.Language}
-		a.t("linked", old.Number, int(p.in.cfg.Rules.ReopenWindow.Hours()/24), nt.Number)
+		a.t("linked", old.Number, int(p.in.Rules(old).ReopenWindow.Hours()/24), nt.Number)
 		if _, err := p.answer(tx, nt, a); err != nil {
 			return out, err
 		}
@@ -641,6 +649,103 @@ func (in *Intake) notify(tx balcao.Tx, t *balcao.Ticket, a *answer, now time.Tim
 	p := &pending{in: in, desk: desk, now: now, msg: &mail.Message{From: mail.Address{Addr: t.RequesterEmail}, Subject: t.Subject}}
 	_, err := p.answer(tx, t, a)
 	return err
+}
+
+// Rules returns the lifecycle rules of a ticket: its service's.
+func (in *Intake) Rules(t *balcao.Ticket) lifecycle.Rules {
+	if in.cfg.Levels != nil {
+		return in.cfg.Levels.Ticket(t).Rules
+	}
+	return in.cfg.Rules
+}
+
+// dueTimes sets a new ticket's due times from its service levels, so that
+// it sorts right in the queues from the start (the service-level job keeps
+// them up to date afterwards).
+func (in *Intake) dueTimes(nt *balcao.NewTicket) {
+	if in.cfg.Levels == nil {
+		return
+	}
+	t := &balcao.Ticket{Service: nt.Service, OrganisationCode: nt.OrganisationCode, Language: nt.Language, Status: nt.Status,
+		Priority: balcao.PriorityFor(nt.Impact, nt.Urgency), CreatedAt: nt.Now}
+	evs := []*balcao.Event{{Kind: balcao.EventCreated, To: string(nt.Status), CreatedAt: nt.Now}}
+	st := in.cfg.Levels.Measure(t, nil, evs, nt.Now).Status
+	nt.DueAt, nt.FirstResponseDue = st.ResolutionDue, st.FirstResponseDue
+}
+
+// NotifyRatingRequest sends the requester of a resolved ticket the link to
+// rate it, saying for how long the rating can be changed.
+func (in *Intake) NotifyRatingRequest(tx balcao.Tx, t *balcao.Ticket, link string, now time.Time) error {
+	a := &answer{lang: t.Language}
+	a.t("greeting")
+	a.blank()
+	a.t("rate", t.Number, link)
+	if days := int(in.Rules(t).ReopenWindow.Hours() / 24); days > 0 {
+		a.t("ratechange", days)
+	}
+	return in.notify(tx, t, a, now)
+}
+
+// NotifySLA tells members of staff, in their language, that a ticket is
+// close to or past a service-level target: a notification in the console
+// and an email from the ticket's service address (when it has one).
+func (in *Intake) NotifySLA(tx balcao.Tx, t *balcao.Ticket, r *balcao.SLARecord, staff []*balcao.User, now time.Time) error {
+	desk := ""
+	if rt := in.cfg.Catalog.RequestType(t.RequestType); rt != nil {
+		desk = rt.Address()
+	}
+	if desk == "" {
+		if as := in.cfg.Catalog.Addresses(); len(as) > 0 {
+			desk = as[0]
+		}
+	}
+	for _, u := range staff {
+		lang := catalog.NormLang(u.Language)
+		if lang == "" {
+			lang = catalog.LangPT
+		}
+		clock := text(lang, "sla."+r.Clock)
+		due := r.DueAt.In(lisbonOr(t.Language)).Format("2006-01-02 15:04 MST")
+		body := text(lang, "sla."+r.Kind, t.Number, t.Priority, t.Subject, clock, due)
+		if err := tx.Notify(&balcao.Notification{UserID: u.ID, TicketID: t.ID, Kind: "sla_" + r.Kind, Body: body, CreatedAt: now}); err != nil {
+			return err
+		}
+		if desk == "" || suppressed(u.Email) {
+			continue
+		}
+		a := &answer{lang: lang}
+		a.line(body)
+		if in.cfg.BaseURL != "" {
+			a.blank()
+			a.t("sla.open", strings.TrimRight(in.cfg.BaseURL, "/")+"/desk/tickets/"+string(t.Number))
+		}
+		id := fmt.Sprintf("%s.sla.%s.%s.%d@%s", strings.ToLower(string(t.Number)), r.Clock, r.Kind, u.ID, in.cfg.Host)
+		raw, err := in.cfg.Compose(smtp.Outgoing{From: smtp.Address{Addr: desk}, To: []smtp.Address{{Name: u.Name, Addr: u.Email}},
+			Subject: "[#" + string(t.Number) + "] " + text(lang, "sla."+r.Kind+".subject", clock, t.Subject), MessageID: id,
+			Text: a.String(), Date: now, Headers: map[string]string{"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All",
+				mail.LoopHeader: in.cfg.Instance}})
+		if err != nil {
+			return err
+		}
+		if err := tx.Enqueue(&balcao.OutboxItem{TicketID: t.ID, MessageID: id, MailFrom: desk, Recipients: []string{u.Email},
+			Raw: raw, Auto: true, CreatedAt: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lisbonOr returns the time zone staff read due times in: São Paulo's for
+// Brazilian tickets, Lisbon's otherwise.
+func lisbonOr(lang string) *time.Location {
+	name := "Europe/Lisbon"
+	if lang == catalog.LangBR {
+		name = "America/Sao_Paulo"
+	}
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
 }
 
 // NotifyAutoClosed tells the requester, in the ticket's language and from

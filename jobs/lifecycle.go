@@ -8,6 +8,7 @@ import (
 
 	"balcao"
 	"balcao/lifecycle"
+	"balcao/sla"
 )
 
 // Notifier tells a requester that a ticket was closed for lack of an
@@ -19,11 +20,13 @@ type Notifier interface {
 // Lifecycle applies the seeds' time rules by itself: a ticket waiting on
 // the requester with no answer for 30 days is closed, with a last message
 // saying why and how to start again; a resolved ticket not reopened within
-// 10 days is closed. Each run catches up on everything overdue, so after
-// downtime the work is done at start, once.
+// 10 days is closed. The durations are per service (Levels); without
+// Levels every ticket follows Rules. Each run catches up on everything
+// overdue, so after downtime the work is done at start, once.
 type Lifecycle struct {
 	Store    balcao.Store
 	Rules    lifecycle.Rules
+	Levels   *sla.Book
 	Notifier Notifier
 	Locker   Locker
 	Clock    balcao.Clock
@@ -31,22 +34,50 @@ type Lifecycle struct {
 	Interval time.Duration // default 1 minute
 }
 
-// RunOnce closes what is overdue now and returns how many tickets it closed.
-func (l *Lifecycle) RunOnce(ctx context.Context) (int, error) {
+func (l *Lifecycle) groups() []sla.RuleGroup {
+	if l.Levels != nil {
+		return l.Levels.RuleGroups()
+	}
 	rules := l.Rules
 	if rules == (lifecycle.Rules{}) {
 		rules = lifecycle.DefaultRules()
 	}
+	return []sla.RuleGroup{{Rules: rules}}
+}
+
+// RunOnce closes what is overdue now and returns how many tickets it closed.
+func (l *Lifecycle) RunOnce(ctx context.Context) (int, error) {
 	closed := 0
-	for {
-		now := l.Clock.Now()
-		pending, err := l.Store.StaleTickets(ctx, balcao.StatusPendingRequester, now.Add(-rules.AutoClosePending), 100)
+	for _, g := range l.groups() {
+		n, err := l.runGroup(ctx, g)
+		closed += n
 		if err != nil {
 			return closed, err
 		}
-		resolved, err := l.Store.StaleTickets(ctx, balcao.StatusResolved, now.Add(-rules.ReopenWindow), 100)
-		if err != nil {
-			return closed, err
+	}
+	return closed, nil
+}
+
+func (l *Lifecycle) runGroup(ctx context.Context, g sla.RuleGroup) (int, error) {
+	rules := g.Rules
+	closed := 0
+	for {
+		now := l.Clock.Now()
+		var pending, resolved []*balcao.Ticket
+		var err error
+		if rules.AutoClosePending > 0 {
+			pending, err = l.Store.StaleTickets(ctx, balcao.StaleFilter{Status: balcao.StatusPendingRequester,
+				Before: now.Add(-rules.AutoClosePending), Services: g.Services, ExceptServices: g.Except, Limit: 100})
+			if err != nil {
+				return closed, err
+			}
+		}
+		if rules.ReopenWindow > 0 {
+			resolved, err = l.Store.StaleTickets(ctx, balcao.StaleFilter{Status: balcao.StatusResolved,
+				Before: now.Add(-rules.ReopenWindow), Services: g.Services, ExceptServices: g.Except, Limit: 100})
+			if err != nil {
+				return closed, err
+			}
 		}
 		if len(pending)+len(resolved) == 0 {
 			return closed, nil
@@ -87,35 +118,13 @@ func (l *Lifecycle) RunOnce(ctx context.Context) (int, error) {
 // Run applies the rules at start and then every Interval until ctx ends,
 // in one instance at a time.
 func (l *Lifecycle) Run(ctx context.Context) {
-	interval := l.Interval
-	if interval == 0 {
-		interval = time.Minute
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		l.round(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+	every(ctx, l.Interval, time.Minute, l.Locker, "lifecycle", l.Logger, func(ctx context.Context) {
+		n, err := l.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			l.Logger.Error("lifecycle rules", "err", err)
 		}
-	}
-}
-
-func (l *Lifecycle) round(ctx context.Context) {
-	if l.Locker != nil {
-		release, ok, err := l.Locker.TryLock(ctx, "lifecycle")
-		if err != nil || !ok {
-			return
+		if n > 0 {
+			l.Logger.Info("tickets closed by the lifecycle rules", "count", n)
 		}
-		defer release()
-	}
-	n, err := l.RunOnce(ctx)
-	if err != nil && ctx.Err() == nil {
-		l.Logger.Error("lifecycle rules", "err", err)
-	}
-	if n > 0 {
-		l.Logger.Info("tickets closed by the lifecycle rules", "count", n)
-	}
+	})
 }

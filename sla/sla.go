@@ -10,6 +10,8 @@ package sla
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"balcao"
@@ -34,7 +36,6 @@ type Book struct {
 	byOrg     map[string]*catalog.Levels
 	cals      map[string]*lifecycle.Calendar
 	national  map[string]Terms // PT and BR defaults
-	shortest  lifecycle.Rules
 }
 
 // New builds the book of a checked catalogue; a calendar that does not
@@ -49,7 +50,6 @@ func New(cat *catalog.Catalog) (*Book, error) {
 		b.national[country] = Terms{Policy: lifecycle.DefaultPolicy(), Calendar: cal, CalendarName: country, Rules: lifecycle.DefaultRules()}
 	}
 	if cat == nil {
-		b.shortest = lifecycle.DefaultRules()
 		return b, nil
 	}
 	for _, c := range cat.Calendars {
@@ -58,15 +58,6 @@ func New(cat *catalog.Catalog) (*Book, error) {
 			return nil, fmt.Errorf("calendar %q: %s", c.Code, balcao.ErrorMessage(err))
 		}
 		b.cals[c.Code] = cal
-	}
-	b.shortest = lifecycle.DefaultRules()
-	consider := func(r lifecycle.Rules) {
-		if r.AutoClosePending > 0 && r.AutoClosePending < b.shortest.AutoClosePending {
-			b.shortest.AutoClosePending = r.AutoClosePending
-		}
-		if r.ReopenWindow > 0 && r.ReopenWindow < b.shortest.ReopenWindow {
-			b.shortest.ReopenWindow = r.ReopenWindow
-		}
 	}
 	for _, s := range cat.Services {
 		base := b.national["PT"]
@@ -78,17 +69,14 @@ func New(cat *catalog.Catalog) (*Book, error) {
 			return nil, err
 		}
 		b.byService[s.Code] = terms
-		consider(terms.Rules)
 	}
 	for _, o := range cat.Organisations {
 		if o.Levels != nil {
 			b.byOrg[o.Code] = o.Levels
 			for _, s := range b.byService {
-				terms, err := b.apply(s, o.Levels, "organisation "+o.Code)
-				if err != nil {
+				if _, err := b.apply(s, o.Levels, "organisation "+o.Code); err != nil {
 					return nil, err
 				}
-				consider(terms.Rules)
 			}
 		}
 	}
@@ -125,10 +113,10 @@ func (b *Book) apply(t Terms, l *catalog.Levels, name string) (Terms, error) {
 			out.Policy.ByPriority[tg.Priority] = lifecycle.Target{FirstResponse: fr, Resolution: res}
 		}
 	}
-	if l.AutoClosePendingDays > 0 {
+	if l.AutoClosePendingDays > 0 && !strings.HasPrefix(name, "organisation ") {
 		out.Rules.AutoClosePending = time.Duration(l.AutoClosePendingDays) * 24 * time.Hour
 	}
-	if l.ReopenDays > 0 {
+	if l.ReopenDays > 0 && !strings.HasPrefix(name, "organisation ") {
 		out.Rules.ReopenWindow = time.Duration(l.ReopenDays) * 24 * time.Hour
 	}
 	return out, nil
@@ -158,10 +146,39 @@ func (b *Book) Ticket(t *balcao.Ticket) Terms {
 	return b.For(t.Service, t.OrganisationCode, t.Language)
 }
 
-// Shortest returns the shortest auto-close and reopen durations of all the
-// terms in the book: tickets younger than these are never due, whatever
-// their service.
-func (b *Book) Shortest() lifecycle.Rules { return b.shortest }
+// RuleGroup is a set of services that follow the same lifecycle rules.
+// Services lists them; the group of the default rules lists nil and
+// instead names the services that are not in it (Except), so that a
+// ticket of a service the catalogue no longer has follows the defaults.
+type RuleGroup struct {
+	Rules    lifecycle.Rules
+	Services []string
+	Except   []string
+}
+
+// RuleGroups returns the services grouped by their lifecycle rules (which
+// are per service: an organisation's levels do not change them), the
+// default group last.
+func (b *Book) RuleGroups() []RuleGroup {
+	byRules := map[lifecycle.Rules][]string{}
+	var others []string
+	def := lifecycle.DefaultRules()
+	for code, t := range b.byService {
+		if t.Rules == def {
+			continue
+		}
+		byRules[t.Rules] = append(byRules[t.Rules], code)
+		others = append(others, code)
+	}
+	var out []RuleGroup
+	for r, codes := range byRules {
+		slices.Sort(codes)
+		out = append(out, RuleGroup{Rules: r, Services: codes})
+	}
+	slices.SortFunc(out, func(a, b RuleGroup) int { return strings.Compare(a.Services[0], b.Services[0]) })
+	slices.Sort(others)
+	return append(out, RuleGroup{Rules: def, Except: others})
+}
 
 // ClockOf reads a ticket's service-level clock from its history: the first
 // human answer or assignment is the first response (automatic answers do

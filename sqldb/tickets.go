@@ -719,10 +719,33 @@ func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *b
 // first: for pending_requester counted from the later of the state change
 // and the requester's last message (the 30-day rule); for other states from
 // the state change (the 10-day window after resolution).
-func (db *DB) StaleTickets(ctx context.Context, status balcao.Status, before time.Time, limit int) ([]*balcao.Ticket, error) {
-	return db.queryTickets(ctx, ticketSelect+` WHERE t.status = ? AND t.status_changed_at < ?
-		AND (t.status <> 'pending_requester' OR t.requester_replied_at IS NULL OR t.requester_replied_at < ?)
-		ORDER BY t.status_changed_at, t.id LIMIT ?`, string(status), db.d.t(before), db.d.t(before), limit)
+func (db *DB) StaleTickets(ctx context.Context, f balcao.StaleFilter) ([]*balcao.Ticket, error) {
+	q := ticketSelect + ` WHERE t.status = ? AND t.status_changed_at < ?
+		AND (t.status <> 'pending_requester' OR t.requester_replied_at IS NULL OR t.requester_replied_at < ?)`
+	args := []any{string(f.Status), db.d.t(f.Before), db.d.t(f.Before)}
+	in := func(list []string) string {
+		marks := make([]string, len(list))
+		for i, v := range list {
+			marks[i] = "?"
+			args = append(args, v)
+		}
+		return "(" + strings.Join(marks, ", ") + ")"
+	}
+	if f.Services != nil {
+		if len(f.Services) == 0 {
+			return nil, nil
+		}
+		q += " AND t.service IN " + in(f.Services)
+	}
+	if len(f.ExceptServices) > 0 {
+		q += " AND t.service NOT IN " + in(f.ExceptServices)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	args = append(args, limit)
+	return db.queryTickets(ctx, q+` ORDER BY t.status_changed_at, t.id LIMIT ?`, args...)
 }
 
 // Blob returns stored attachment content by SHA-256.

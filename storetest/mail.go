@@ -248,7 +248,7 @@ func testStaleTickets(t *testing.T, open Opener) {
 			before = now.Add(-10 * day)
 		}
 		var out []int64
-		for _, tk := range must[[]*balcao.Ticket](t)(s.StaleTickets(ctx, st, before, 100)) {
+		for _, tk := range must[[]*balcao.Ticket](t)(s.StaleTickets(ctx, balcao.StaleFilter{Status: st, Before: before, Limit: 100})) {
 			out = append(out, tk.ID)
 		}
 		return out
@@ -267,6 +267,30 @@ func testStaleTickets(t *testing.T, open Opener) {
 	}
 	if got := ids(balcao.StatusResolved, T0.Add(16*day)); !slices.Equal(got, []int64{resolved.ID}) {
 		t.Fatalf("resolved after 10 days: %v", got)
+	}
+	// By service: the rules are per service.
+	other := newTicket("eva@usf.pt", T0)
+	other.Service, other.Status = "webrnu", balcao.StatusPendingRequester
+	web := must[*balcao.Ticket](t)(s.CreateTicket(ctx, other))
+	count := func(f balcao.StaleFilter) []int64 {
+		f.Status, f.Before = balcao.StatusPendingRequester, T0.Add(time.Hour)
+		var out []int64
+		for _, tk := range must[[]*balcao.Ticket](t)(s.StaleTickets(ctx, f)) {
+			out = append(out, tk.ID)
+		}
+		return out
+	}
+	if got := count(balcao.StaleFilter{Services: []string{"webrnu"}}); !slices.Equal(got, []int64{web.ID}) {
+		t.Fatalf("webrnu only: %v", got)
+	}
+	if got := count(balcao.StaleFilter{ExceptServices: []string{"webrnu"}}); !slices.Equal(got, []int64{silent.ID, answered.ID, auto.ID}) {
+		t.Fatalf("all but webrnu: %v", got)
+	}
+	if got := count(balcao.StaleFilter{Services: []string{}}); len(got) != 0 {
+		t.Fatalf("an empty list of services selects %v", got)
+	}
+	if got := count(balcao.StaleFilter{Limit: 2}); len(got) != 2 {
+		t.Fatalf("limit 2: %v", got)
 	}
 }
 
