@@ -22,8 +22,8 @@ import (
 	"balcao/catalog"
 	"balcao/extract"
 	"balcao/lifecycle"
-	"balcao/sla"
 	"balcao/mail"
+	"balcao/sla"
 	"balcao/smtp"
 )
 
