@@ -96,12 +96,25 @@ func loadCatalog(cfg Config) (*catalog.Catalog, error) {
 	return cat, nil
 }
 
-// syncTeams creates the catalogue's teams in the database (and renames
-// them when their name changed), so tickets can be routed to them.
-func syncTeams(ctx context.Context, store balcao.Store, cat *catalog.Catalog) error {
+// syncCatalog creates the catalogue's teams (renaming them when their name
+// changed) and its organisations in the database, so tickets can be routed
+// to them and measured on their organisation's service levels.
+func syncCatalog(ctx context.Context, store balcao.Store, cat *catalog.Catalog) error {
 	for _, t := range cat.Teams {
 		if err := store.UpsertTeam(ctx, &balcao.Team{Code: t.Code, Name: t.Name.Get("pt-PT"), CreatedAt: time.Now().UTC()}); err != nil {
 			return fmt.Errorf("team %s: %w", t.Code, err)
+		}
+	}
+	for _, o := range cat.Organisations {
+		_, err := store.OrganisationByCode(ctx, o.Code)
+		if balcao.ErrorCode(err) == balcao.ENOTFOUND {
+			err = store.CreateOrganisation(ctx, &balcao.Organisation{Code: o.Code, Name: o.Name, Kind: o.Kind, CreatedAt: time.Now().UTC()})
+			if balcao.ErrorCode(err) == balcao.ECONFLICT { // another instance created it meanwhile
+				err = nil
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("organisation %s: %w", o.Code, err)
 		}
 	}
 	return nil

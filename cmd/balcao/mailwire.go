@@ -13,16 +13,17 @@ import (
 	"balcao/imap"
 	"balcao/intake"
 	"balcao/jobs"
+	"balcao/sla"
 	"balcao/smtp"
 	"balcao/sqldb"
 )
 
 // newIntake builds the email intake, which also writes the desk's other
 // automatic messages to requesters.
-func newIntake(cfg Config, store *sqldb.DB, cat *catalog.Catalog, log *slog.Logger) *intake.Intake {
+func newIntake(cfg Config, store *sqldb.DB, cat *catalog.Catalog, levels *sla.Book, log *slog.Logger) *intake.Intake {
 	return intake.New(intake.Config{Catalog: cat, Store: store, Clock: balcao.SystemClock{}, Logger: log,
 		NumberPrefix: cfg.NumberPrefix, Host: cfg.MailHost, Instance: cfg.MailHost,
-		AutoMailPerDay: cfg.AutoMailPerDay})
+		AutoMailPerDay: cfg.AutoMailPerDay, Levels: levels, BaseURL: cfg.BaseURL})
 }
 
 // mailService is the email channel of a running server: listeners,
@@ -35,7 +36,7 @@ type mailService struct {
 
 // startMail starts whatever the configuration asks for. Listening errors
 // are returned at once; background work stops with stop().
-func startMail(ctx context.Context, cfg Config, store *sqldb.DB, cat *catalog.Catalog, in *intake.Intake, log *slog.Logger) (*mailService, error) {
+func startMail(ctx context.Context, cfg Config, store *sqldb.DB, cat *catalog.Catalog, levels *sla.Book, in *intake.Intake, log *slog.Logger) (*mailService, error) {
 	wake := make(chan struct{}, 1)
 	deliverer := wakeAfter{in, wake}
 	ctx, cancel := context.WithCancel(ctx)
@@ -83,11 +84,19 @@ func startMail(ctx context.Context, cfg Config, store *sqldb.DB, cat *catalog.Ca
 	} else {
 		log.Warn("no BALCAO_MAIL_RELAY: answers wait in the outbox (balcao outbox) until a relay is configured")
 	}
-	// The seeds' time rules (30-day auto-close, 10-day reopen window),
-	// applied at start (catch-up) and every minute, in one instance at a time.
-	lj := &jobs.Lifecycle{Store: store, Notifier: in, Locker: store, Clock: balcao.SystemClock{}, Logger: log}
-	ms.wg.Add(1)
-	go func() { defer ms.wg.Done(); lj.Run(ctx) }()
+	// The scheduled work: the seeds' time rules (30-day auto-close, 10-day
+	// reopen window, per service), service-level warnings and breaches, and
+	// satisfaction links; each at start (catch-up) and then periodically,
+	// in one instance at a time.
+	clock := balcao.SystemClock{}
+	for _, job := range []interface{ Run(context.Context) }{
+		&jobs.Lifecycle{Store: store, Levels: levels, Notifier: in, Locker: store, Clock: clock, Logger: log},
+		&jobs.SLA{Store: store, Levels: levels, Notifier: in, Locker: store, Clock: clock, Logger: log},
+		&jobs.Ratings{Store: store, Notifier: in, BaseURL: cfg.BaseURL, Locker: store, Clock: clock, Logger: log},
+	} {
+		ms.wg.Add(1)
+		go func() { defer ms.wg.Done(); job.Run(ctx) }()
+	}
 	for _, mb := range cfg.IMAPMailboxes {
 		mc, err := imap.ParseMailbox(mb.Name, mb.URL)
 		if err != nil {

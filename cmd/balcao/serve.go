@@ -11,6 +11,7 @@ import (
 
 	"balcao"
 	"balcao/secret"
+	"balcao/sla"
 	"balcao/web"
 )
 
@@ -38,7 +39,11 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	if err := bootstrapAdmin(ctx, store, cfg, log); err != nil {
 		return err
 	}
-	if err := syncTeams(ctx, store, cat); err != nil {
+	levels, err := sla.New(cat)
+	if err != nil {
+		return fmt.Errorf("catalogue: %v", err)
+	}
+	if err := syncCatalog(ctx, store, cat); err != nil {
 		return err
 	}
 
@@ -49,8 +54,8 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	if cfg.baseURLDerived {
 		cfg.deriveBaseURL(ln.Addr().String()) // the real port when :0 was asked
 	}
-	in := newIntake(cfg, store, cat, log)
-	srv := &web.Server{Store: store, Catalog: cat, Notifier: in, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
+	in := newIntake(cfg, store, cat, levels, log)
+	srv := &web.Server{Store: store, Catalog: cat, Levels: levels, Notifier: in, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -62,7 +67,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 	log.Info("balcao listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", store.Dialect(),
 		"request_types", len(cat.RequestTypes()), "version", version)
-	mailSvc, err := startMail(ctx, cfg, store, cat, in, log)
+	mailSvc, err := startMail(ctx, cfg, store, cat, levels, in, log)
 	if err != nil {
 		ln.Close()
 		return err

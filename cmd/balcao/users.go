@@ -67,6 +67,14 @@ func userCreate(ctx context.Context, c *cli, args []string) error {
 	defer store.Close()
 	u := &balcao.User{Email: *email, Name: *name, Role: balcao.Role(*role), Language: *lang, PasswordHash: hash, CreatedAt: time.Now().UTC()}
 	if *org != "" {
+		// The catalogue's organisations exist before the first serve.
+		cat, err := loadCatalog(cfg)
+		if err != nil {
+			return err
+		}
+		if err := syncCatalog(ctx, store, cat); err != nil {
+			return err
+		}
 		o, err := store.OrganisationByCode(ctx, *org)
 		if err != nil {
 			return fmt.Errorf("--org: %s", balcao.ErrorMessage(err))
@@ -221,5 +229,58 @@ func approverAdd(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "%s may now approve requests of %s\n", u.Email, *service)
+	return nil
+}
+
+func cmdTeam(ctx context.Context, c *cli, args []string) error {
+	return c.dispatch(ctx, "balcao team add-member --team TEAM --email E", args, subcommand{"add-member", teamAddMember})
+}
+
+func teamAddMember(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("team add-member", "", "Put a staff user in a team of the catalogue: they work its queue and hear of\n"+
+		"its service-level warnings and breaches (supervisors included).")
+	load := c.configFlags(fs, false)
+	email := fs.String("email", "", "the user's email (required)")
+	team := fs.String("team", "", "catalogue team code, e.g. spms-cit (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" || *team == "" {
+		return fmt.Errorf("--email and --team are required")
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return err
+	}
+	if cat.Team(*team) == nil {
+		return fmt.Errorf("--team %q is not a team of the catalogue; `balcao catalog export` lists them", *team)
+	}
+	store, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := syncCatalog(ctx, store, cat); err != nil {
+		return err
+	}
+	u, err := store.UserByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("--email: %s", balcao.ErrorMessage(err))
+	}
+	if !u.Role.IsStaff() {
+		return fmt.Errorf("%s is a %s; only agents, supervisors and admins belong to teams", u.Email, u.Role)
+	}
+	tm, err := store.TeamByCode(ctx, *team)
+	if err != nil {
+		return err
+	}
+	if err := store.AddTeamMember(ctx, tm.ID, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "%s is now a member of %s\n", u.Email, *team)
 	return nil
 }
