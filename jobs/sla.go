@@ -97,7 +97,10 @@ func (j *SLA) measure(ctx context.Context, t *balcao.Ticket, now time.Time) (int
 					Field: r.Clock, To: r.Kind, Reason: "prazo " + r.DueAt.UTC().Format(time.RFC3339), CreatedAt: now}); err != nil {
 					return err
 				}
-				if j.Notifier != nil {
+				// A breach found once the work is done (the ticket was
+				// resolved while the job was not running) is recorded for
+				// the reports, but there is nothing left to act on.
+				if j.Notifier != nil && t.Status.Open() {
 					if err := j.Notifier.NotifySLA(tx, t, r, recipients(r.Kind, team, assignee), now); err != nil {
 						return err
 					}

@@ -307,3 +307,17 @@ func (m Measure) Events(t *balcao.Ticket, now time.Time) []*balcao.SLARecord {
 	}
 	return out
 }
+
+// RatingOpen reports whether a ticket's requester may rate it, or change
+// their rating, at now: while it is resolved and could still be reopened.
+// until is when that ends (zero when it does not apply).
+func (b *Book) RatingOpen(t *balcao.Ticket, now time.Time) (open bool, until time.Time) {
+	if t.Status != balcao.StatusResolved || t.ResolvedAt.IsZero() {
+		return false, time.Time{}
+	}
+	r := b.Ticket(t).Rules
+	if r.ReopenWindow <= 0 {
+		return true, time.Time{}
+	}
+	return r.CanReopen(t.ResolvedAt, now), t.ResolvedAt.Add(r.ReopenWindow)
+}

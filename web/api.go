@@ -67,6 +67,8 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 	s.registerCalendarAPI(api, security)
 	s.registerApprovalAPI(api, security)
 	s.registerPriorityAPI(api, security)
+	s.registerRatingAPI(api, security)
+	s.registerReportAPI(api, security)
 }
 
 // authenticate accepts `Authorization: Bearer <token>` on every operation

@@ -75,6 +75,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
 	s.registerAPI(mux)
+	// The satisfaction page of the links sent when a ticket is resolved;
+	// its form is refused when posted from another site.
+	rating := http.NewCrossOriginProtection().Handler(http.HandlerFunc(s.ratingPage))
+	mux.Handle("GET /avaliar/{secret}", rating)
+	mux.Handle("POST /avaliar/{secret}", rating)
 	return s.recoverer(s.instrument(mux))
 }
 
