@@ -14,6 +14,7 @@ import (
 	"balcao/intake"
 	"balcao/sqldb"
 	"balcao/sqlite"
+	"balcao/storetest"
 )
 
 type desk struct {
@@ -28,15 +29,27 @@ func newDesk(t *testing.T) *desk { return newDeskTB(t) }
 
 func newDeskTB(t testing.TB) *desk {
 	t.Helper()
-	cat, err := catalog.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"), true, sqldb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	return newDeskOn(t, s)
+}
+
+// onBothDatabases runs a test of the desk on SQLite and on PostgreSQL.
+func onBothDatabases(t *testing.T, fn func(t *testing.T, d *desk)) {
+	for name, open := range storetest.Databases(t) {
+		t.Run(name, func(t *testing.T) { fn(t, newDeskOn(t, open(t))) })
+	}
+}
+
+func newDeskOn(t testing.TB, s *sqldb.DB) *desk {
+	t.Helper()
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tm := range cat.Teams {
 		if err := s.UpsertTeam(context.Background(), &balcao.Team{Code: tm.Code, Name: tm.Name.Get("pt-PT")}); err != nil {
 			t.Fatal(err)
@@ -231,7 +244,10 @@ func TestDuplicateDeliveryStoredAndAnsweredOnce(t *testing.T) {
 }
 
 func TestAutomaticMailNeverAnsweredNorReopens(t *testing.T) {
-	d := newDesk(t)
+	onBothDatabases(t, testAutomaticMail)
+}
+
+func testAutomaticMail(t *testing.T, d *desk) {
 	out := d.deliver(completeD1)
 	ack := d.lastAnswer(out.Ticket)
 	d.store.ChangeStatus(d.ctx, d.ticket(out.Ticket).ID, balcao.StatusResolved, balcao.SystemActor, "", d.clock.Now())
@@ -336,7 +352,10 @@ A senha antiga era: Segredo#2026
 }
 
 func TestReopenWithinTenDaysAndNewLinkedTicketAfter(t *testing.T) {
-	d := newDesk(t)
+	onBothDatabases(t, testReopen)
+}
+
+func testReopen(t *testing.T, d *desk) {
 	out := d.deliver(completeD1)
 	id := d.ticket(out.Ticket).ID
 	d.store.ChangeStatus(d.ctx, id, balcao.StatusResolved, balcao.SystemActor, "", d.clock.Now())
