@@ -68,6 +68,7 @@ func (s *Server) registerAPI(mux *http.ServeMux) {
 	s.registerApprovalAPI(api, security)
 	s.registerPriorityAPI(api, security)
 	s.registerRatingAPI(api, security)
+	s.registerReopenAPI(api, security)
 	s.registerReportAPI(api, security)
 }
 

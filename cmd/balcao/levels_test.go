@@ -287,3 +287,52 @@ func TestJobsRunOnceAcrossInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestReopenThroughAPI: a requester reopens their resolved ticket within
+// the 10 days, keeping its number; not twice, not after the window, not
+// someone else's.
+func TestReopenThroughAPI(t *testing.T) {
+	for name, setup := range databases(t) {
+		t.Run(name, func(t *testing.T) {
+			environ, open := setup(t)
+			srv := startServer(t, environ)
+			store := open()
+			defer store.Close()
+			ctx := context.Background()
+			now := time.Now().UTC()
+			mk := func(resolvedAgo time.Duration) *balcao.Ticket {
+				tk, err := store.CreateTicket(ctx, &balcao.NewTicket{Subject: "WebRNU – Criação de acesso", RequestType: "webrnu-a", Service: "webrnu",
+					Channel: balcao.ChannelEmail, Language: "pt-PT", RequesterEmail: "ana@usf.min-saude.pt", Status: balcao.StatusNew, Now: now.Add(-20 * 24 * time.Hour)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				store.ChangeStatus(ctx, tk.ID, balcao.StatusResolved, balcao.SystemActor, "", now.Add(-resolvedAgo))
+				return tk
+			}
+			recent, old := mk(2*24*time.Hour), mk(10*24*time.Hour+time.Hour)
+			balcaoCmd(t, environ, "", "user", "create", "--email", "rui@usf.pt", "--role", "requester")
+			ana := strings.TrimSpace(balcaoCmd(t, environ, "", "token", "create", "--email", "ana@usf.min-saude.pt", "--name", "portal").stdout)
+			rui := strings.TrimSpace(balcaoCmd(t, environ, "", "token", "create", "--email", "rui@usf.pt", "--name", "portal").stdout)
+			reopen := func(tk *balcao.Ticket, token, body string) (int, string) {
+				code, b := post(t, srv.base+"/api/v1/tickets/"+string(tk.Number)+"/reopen", token, "application/json", []byte(body), "")
+				return code, string(b)
+			}
+			if code, _ := reopen(recent, rui, `{"reason":"x"}`); code != 404 {
+				t.Fatalf("someone else's ticket: %d", code)
+			}
+			if code, body := reopen(recent, ana, `{"reason":"  "}`); code != 422 || !strings.Contains(body, "reason") {
+				t.Fatalf("without a reason: %d %s", code, body)
+			}
+			code, body := reopen(recent, ana, `{"reason":"O erro voltou a acontecer."}`)
+			if code != 200 || !strings.Contains(body, `"status":"open"`) || !strings.Contains(body, `"reopen_count":1`) || !strings.Contains(body, string(recent.Number)) {
+				t.Fatalf("reopen: %d %s", code, body)
+			}
+			if code, _ := reopen(recent, ana, `{"reason":"de novo"}`); code != 409 {
+				t.Fatalf("reopening an open ticket: %d", code)
+			}
+			if code, body := reopen(old, ana, `{"reason":"O erro voltou."}`); code != 409 || !strings.Contains(body, "open a new request") {
+				t.Fatalf("after 10 days: %d %s", code, body)
+			}
+		})
+	}
+}
