@@ -41,9 +41,12 @@ func (v *txView) TicketByNumber(n balcao.TicketNumber) (*balcao.Ticket, error) {
 // TicketByMessageIDs prefers a message the desk sent (our own Message-ID),
 // then any message of a ticket.
 func (v *txView) TicketByMessageIDs(ids []string) (*balcao.Ticket, error) {
+	// "message_id <> ''" repeats the condition of the partial unique
+	// index, without which neither database may use it (a bound value
+	// could be ''), and each lookup would scan the whole table.
 	for _, q := range []string{
-		`SELECT ticket_id FROM messages WHERE message_id = ? AND direction = 'out'`,
-		`SELECT ticket_id FROM messages WHERE message_id = ?`,
+		`SELECT ticket_id FROM messages WHERE message_id = ? AND message_id <> '' AND direction = 'out'`,
+		`SELECT ticket_id FROM messages WHERE message_id = ? AND message_id <> ''`,
 	} {
 		for _, id := range ids {
 			if id == "" {
@@ -87,7 +90,7 @@ func (v *txView) Attachments(ticketID int64) ([]*balcao.Attachment, error) {
 
 func (v *txView) MessageStored(messageID string) (bool, error) {
 	var n int
-	err := v.db.qrow(v.ctx, v.tx, `SELECT COUNT(*) FROM messages WHERE message_id = ?`, messageID).Scan(&n)
+	err := v.db.qrow(v.ctx, v.tx, `SELECT COUNT(*) FROM messages WHERE message_id = ? AND message_id <> ''`, messageID).Scan(&n)
 	return n > 0, err
 }
 

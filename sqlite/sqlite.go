@@ -41,7 +41,7 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	// The writer does not checkpoint on commit (wal_autocheckpoint(0)):
 	// a checkpoint syncs the database file, and doing it inside a commit
 	// held every writer waiting. A background loop checkpoints instead.
-	write, err := sql.Open("sqlite", u+"?"+common+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
+	write, err := sql.Open("sqlite", u+"?"+common+"&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(2)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
