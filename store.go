@@ -36,6 +36,9 @@ type NewTicket struct {
 	Missing          []FieldProblem
 	DueAt            time.Time // resolution target; zero when none
 	FirstResponseDue time.Time
+	// SLACheckAt is when the service levels are next measured; zero means
+	// at once (the channel did not measure them).
+	SLACheckAt time.Time
 	Message          *Message // the first message; may be nil for API-created tickets without text
 	Participants     []string // other people copied on the request, who may write into the ticket
 	Actor            Actor

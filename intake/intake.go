@@ -660,8 +660,8 @@ func (in *Intake) Rules(t *balcao.Ticket) lifecycle.Rules {
 }
 
 // dueTimes sets a new ticket's due times from its service levels, so that
-// it sorts right in the queues from the start (the service-level job keeps
-// them up to date afterwards).
+// it sorts right in the queues from the start, and when the service-level
+// job is to look at it first (it keeps them up to date afterwards).
 func (in *Intake) dueTimes(nt *balcao.NewTicket) {
 	if in.cfg.Levels == nil {
 		return
@@ -669,8 +669,14 @@ func (in *Intake) dueTimes(nt *balcao.NewTicket) {
 	t := &balcao.Ticket{Service: nt.Service, OrganisationCode: nt.OrganisationCode, Language: nt.Language, Status: nt.Status,
 		Priority: balcao.PriorityFor(nt.Impact, nt.Urgency), CreatedAt: nt.Now}
 	evs := []*balcao.Event{{Kind: balcao.EventCreated, To: string(nt.Status), CreatedAt: nt.Now}}
-	st := in.cfg.Levels.Measure(t, nil, evs, nt.Now).Status
-	nt.DueAt, nt.FirstResponseDue = st.ResolutionDue, st.FirstResponseDue
+	m := in.cfg.Levels.Measure(t, nil, evs, nt.Now)
+	sched := m.Schedule(t, nt.Now)
+	nt.DueAt, nt.FirstResponseDue = sched.ResolutionDue, sched.FirstResponseDue
+	// The next look is at the first warning or due time: nothing can
+	// happen before, unless the ticket changes, which marks it again. A
+	// ticket with nothing ahead (waiting on the requester) is looked at
+	// once, at once, as the channels that do not measure ask.
+	nt.SLACheckAt = sched.NextCheck
 }
 
 // NotifyRatingRequest sends the requester of a resolved ticket the link to

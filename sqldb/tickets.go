@@ -161,6 +161,9 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 		CreatedAt: nt.Now.UTC().Truncate(time.Microsecond), DueAt: nt.DueAt.UTC().Truncate(time.Microsecond),
 		FirstResponseDue: nt.FirstResponseDue.UTC().Truncate(time.Microsecond)}
 	t.SLACheckAt = t.CreatedAt
+	if !nt.SLACheckAt.IsZero() {
+		t.SLACheckAt = nt.SLACheckAt.UTC().Truncate(time.Microsecond)
+	}
 	t.UpdatedAt = t.CreatedAt
 	year := nt.Now.Year()
 	var number balcao.TicketNumber
@@ -217,7 +220,7 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			string(number), nt.Subject, nt.RequestType, nt.Service, string(nt.Status), nt.Impact, nt.Urgency,
 			balcao.PriorityFor(nt.Impact, nt.Urgency), string(nt.Channel), nt.Language, requesterID, nullID(orgID), nullID(teamID),
-			string(fields), string(missing), now, now, db.d.due(nt.DueAt), now, now, db.d.t(nt.FirstResponseDue), now).Scan(&id)
+			string(fields), string(missing), now, now, db.d.due(nt.DueAt), now, now, db.d.t(nt.FirstResponseDue), db.d.t(t.SLACheckAt)).Scan(&id)
 		if err != nil {
 			return err
 		}

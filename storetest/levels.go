@@ -22,6 +22,13 @@ func testSLASchedule(t *testing.T, open Opener) {
 	if due := must[[]*balcao.Ticket](t)(s.SLADue(ctx, T0.Add(-time.Second), 10)); len(due) != 0 {
 		t.Fatalf("due before its check time: %d", len(due))
 	}
+	// A channel that measured the ticket says when to look first.
+	later := newTicket("rui@usf.pt", T0)
+	later.SLACheckAt = T0.Add(time.Hour)
+	lt := must[*balcao.Ticket](t)(s.CreateTicket(ctx, later))
+	if got := must[*balcao.Ticket](t)(s.TicketByNumber(ctx, lt.Number)); !got.SLACheckAt.Equal(later.SLACheckAt) || !lt.SLACheckAt.Equal(later.SLACheckAt) {
+		t.Fatalf("check time given at creation: %v", got.SLACheckAt)
+	}
 	due := must[[]*balcao.Ticket](t)(s.SLADue(ctx, T0, 10))
 	if len(due) != 1 || due[0].ID != tk.ID {
 		t.Fatalf("SLADue = %v", due)

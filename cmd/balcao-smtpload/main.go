@@ -2,7 +2,9 @@
 // connections to a running `balcao serve` and sends complete CIT D.1
 // requests (a PrintScreen PNG attached) as fast as the server answers 250,
 // then prints the sustained rate, the latency per message and, given the
-// server's PID, its peak resident memory.
+// server's PID, its peak resident memory. The content goes with BDAT when
+// the server offers CHUNKING (as Postfix and Exchange send it), or with
+// DATA (-mode data).
 //
 //	balcao-smtpload -addr 127.0.0.1:2525 -senders 8 -messages 20000 -pid $(pidof balcao)
 package main
@@ -14,7 +16,7 @@ import (
 	"encoding/base64"
 	"flag"
 	"fmt"
-	"net/smtp"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -30,15 +32,26 @@ func main() {
 	total := flag.Int("messages", 10000, "messages to send in all")
 	pngSize := flag.Int("png", 30<<10, "size of the attached screenshot in bytes")
 	pid := flag.Int("pid", 0, "PID of the server, to report its peak memory (VmHWM)")
+	mode := flag.String("mode", "auto", "how to send the content: bdat (CHUNKING, RFC 3030), data, or auto (BDAT when the server offers CHUNKING, as Postfix and Exchange do)")
 	flag.Parse()
 
 	png := make([]byte, *pngSize)
 	rand.Read(png)
 	copy(png, "\x89PNG\r\n\x1a\n")
 	run := time.Now().UnixNano()
+	// One template per sender; each message patches its own Message-ID and
+	// 16 characters of the screenshot's base64, so every screenshot
+	// differs, as real ones do (no help from the server's deduplication of
+	// identical attachments), and the tool spends its time sending rather
+	// than encoding.
+	templates := make([]*template, *senders)
+	for w := range templates {
+		templates[w] = newTemplate(run, w, *to, wrap(base64.StdEncoding.EncodeToString(png)))
+	}
 
 	var next atomic.Int64
 	var failures atomic.Int64
+	var used atomic.Value
 	lat := make([][]time.Duration, *senders)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -46,29 +59,27 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := smtp.Dial(*addr)
+			c, err := dial(*addr, *mode)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "dial:", err)
 				failures.Add(1)
 				return
 			}
-			defer c.Close()
+			used.Store(c.how)
+			defer c.close()
 			for {
 				i := next.Add(1)
 				if i > int64(*total) {
-					c.Quit()
 					return
 				}
-				// Every screenshot differs, as real ones do: no help from
-				// the server's deduplication of identical attachments.
-				img := slices.Clone(png)
-				copy(img[8:], fmt.Sprintf("%016d", i))
-				attachment := wrap(base64.StdEncoding.EncodeToString(img))
+				msg := templates[w].message(i)
 				t0 := time.Now()
-				if err := send(c, *to, message(run, i, w, *to, attachment)); err != nil {
+				if err := c.send("ana.costa@usf-arco-iris.min-saude.pt", *to, msg); err != nil {
 					failures.Add(1)
 					fmt.Fprintln(os.Stderr, "send:", err)
-					c.Reset()
+					if c.reset() != nil {
+						return
+					}
 					continue
 				}
 				lat[w] = append(lat[w], time.Since(t0))
@@ -83,8 +94,9 @@ func main() {
 	}
 	slices.Sort(all)
 	ok := len(all)
-	fmt.Printf("sent %d messages (%d failed) with %d senders in %.2fs: %.0f messages/s\n",
-		ok, failures.Load(), *senders, elapsed.Seconds(), float64(ok)/elapsed.Seconds())
+	how, _ := used.Load().(string)
+	fmt.Printf("sent %d messages (%d failed) with %d senders (%s) in %.2fs: %.0f messages/s\n",
+		ok, failures.Load(), *senders, how, elapsed.Seconds(), float64(ok)/elapsed.Seconds())
 	if ok > 0 {
 		fmt.Printf("latency per message: median %v, p99 %v, max %v\n", all[ok/2], all[ok*99/100], all[ok-1])
 	}
@@ -98,29 +110,151 @@ func main() {
 	}
 }
 
-func send(c *smtp.Client, to string, msg []byte) error {
-	if err := c.Mail("ana.costa@usf-arco-iris.min-saude.pt"); err != nil {
-		return err
-	}
-	if err := c.Rcpt(to); err != nil {
-		return err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(msg); err != nil {
-		return err
-	}
-	return w.Close() // returns the server's reply to the end of DATA: 250 only after commit
+// client is one SMTP connection, spoken by hand so the tool can send with
+// BDAT as well as DATA and pipeline the envelope (RFC 2920).
+type client struct {
+	conn net.Conn
+	r    *bufio.Reader
+	w    *bufio.Writer
+	how  string // "BDAT" or "DATA"
 }
 
-func message(run, i int64, worker int, to, attachment string) []byte {
+func dial(addr, mode string) (*client, error) {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c := &client{conn: conn, r: bufio.NewReaderSize(conn, 4096), w: bufio.NewWriterSize(conn, 64<<10)}
+	if _, _, err := c.reply(); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	fmt.Fprintf(c.w, "EHLO smtpload.invalid\r\n")
+	c.w.Flush()
+	_, ext, err := c.reply()
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	chunking := strings.Contains(strings.ToUpper(ext), "CHUNKING")
+	switch {
+	case mode == "data", mode == "auto" && !chunking:
+		c.how = "DATA"
+	case mode == "bdat" && !chunking:
+		conn.Close()
+		return nil, fmt.Errorf("the server does not offer CHUNKING")
+	default:
+		c.how = "BDAT"
+	}
+	return c, nil
+}
+
+// reply reads one (possibly multi-line) reply; an error for 4xx and 5xx.
+func (c *client) reply() (int, string, error) {
+	var text strings.Builder
+	for {
+		line, err := c.r.ReadString('\n')
+		if err != nil {
+			return 0, "", err
+		}
+		if len(line) < 4 {
+			return 0, "", fmt.Errorf("short reply %q", line)
+		}
+		text.WriteString(line)
+		if line[3] == ' ' {
+			code := 0
+			fmt.Sscanf(line[:3], "%d", &code)
+			if code >= 400 {
+				return code, text.String(), fmt.Errorf("%s", strings.TrimSpace(text.String()))
+			}
+			return code, text.String(), nil
+		}
+	}
+}
+
+// send pipelines MAIL and RCPT with the content: with BDAT the three go in
+// one write; with DATA the content follows the 354 reply. Either way the
+// last reply is the server's answer to the content: 250 only after commit.
+func (c *client) send(from, to string, msg []byte) error {
+	fmt.Fprintf(c.w, "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\n", from, to)
+	if c.how == "BDAT" {
+		fmt.Fprintf(c.w, "BDAT %d LAST\r\n", len(msg))
+		c.w.Write(msg)
+	} else {
+		c.w.WriteString("DATA\r\n")
+	}
+	if err := c.w.Flush(); err != nil {
+		return err
+	}
+	var first error
+	replies := 3
+	for range replies {
+		if _, _, err := c.reply(); err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil || c.how == "BDAT" {
+		return first
+	}
+	// The generated messages have no line starting with a dot: no stuffing.
+	c.w.Write(msg)
+	c.w.WriteString("\r\n.\r\n")
+	if err := c.w.Flush(); err != nil {
+		return err
+	}
+	_, _, err := c.reply()
+	return err
+}
+
+func (c *client) reset() error {
+	c.w.WriteString("RSET\r\n")
+	if err := c.w.Flush(); err != nil {
+		return err
+	}
+	_, _, err := c.reply()
+	return err
+}
+
+func (c *client) close() {
+	c.w.WriteString("QUIT\r\n")
+	c.w.Flush()
+	c.reply()
+	c.conn.Close()
+}
+
+// template is a complete CIT D.1 request with room for a message number.
+type template struct {
+	b          []byte
+	idAt, imAt int // offsets of the Message-ID number and of the patched base64
+}
+
+const idWidth = 16
+
+func newTemplate(run int64, worker int, to, attachment string) *template {
+	marker := strings.Repeat("#", idWidth)
+	raw := message(run, marker, worker, to, attachment)
+	t := &template{b: raw, idAt: bytes.Index(raw, []byte(marker))}
+	// The first 16 base64 characters after the PNG signature's 12 (its 8
+	// bytes and 1 more) become the message number.
+	t.imAt = bytes.Index(raw, []byte(attachment[:12])) + 12
+	return t
+}
+
+func (t *template) message(i int64) []byte {
+	m := slices.Clone(t.b)
+	n := fmt.Sprintf("%0*d", idWidth, i)
+	copy(m[t.idAt:], n)
+	// 12 digits are exactly 16 base64 characters.
+	copy(m[t.imAt:], base64.StdEncoding.EncodeToString([]byte(n[idWidth-12:])))
+	return m
+}
+
+func message(run int64, id string, worker int, to, attachment string) []byte {
 	var b bytes.Buffer
-	boundary := fmt.Sprintf("b%d", i)
+	boundary := fmt.Sprintf("b%d-%d", run, worker)
 	fmt.Fprintf(&b, "From: Ana Costa <ana.costa@usf-arco-iris.min-saude.pt>\r\nTo: %s\r\n", to)
 	fmt.Fprintf(&b, "Subject: =?UTF-8?Q?CIT_=E2=80=93_Problema/Erro_aplica=C3=A7=C3=A3o_local_(SAM-CS)?=\r\n")
-	fmt.Fprintf(&b, "Message-ID: <load-%d-%d@usf-arco-iris.min-saude.pt>\r\nDate: %s\r\n", run, i, time.Now().Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "Message-ID: <load-%d-%s@usf-arco-iris.min-saude.pt>\r\nDate: %s\r\n", run, id, time.Now().Format(time.RFC1123Z))
 	fmt.Fprintf(&b, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=%s\r\n\r\n", boundary)
 	fmt.Fprintf(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n", boundary)
 	b.WriteString(strings.ReplaceAll(`Bom dia,

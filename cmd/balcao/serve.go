@@ -112,6 +112,12 @@ func bootstrapAdmin(ctx context.Context, store balcao.Store, cfg Config, log *sl
 	}
 	u := &balcao.User{Email: cfg.AdminEmail, Name: "Administrador", Role: balcao.RoleAdmin, PasswordHash: hash, CreatedAt: time.Now().UTC()}
 	if err := store.CreateUser(ctx, u); err != nil {
+		if balcao.ErrorCode(err) == balcao.ECONFLICT {
+			// Another instance, started at the same time, made it.
+			if n, cerr := store.CountUsers(ctx, balcao.RoleAdmin); cerr == nil && n > 0 {
+				return nil
+			}
+		}
 		return err
 	}
 	log.Warn("created the first admin account; this password is shown only now, change it after signing in",
