@@ -38,11 +38,11 @@ type NewTicket struct {
 	FirstResponseDue time.Time
 	// SLACheckAt is when the service levels are next measured; zero means
 	// at once (the channel did not measure them).
-	SLACheckAt time.Time
-	Message          *Message // the first message; may be nil for API-created tickets without text
-	Participants     []string // other people copied on the request, who may write into the ticket
-	Actor            Actor
-	Now              time.Time
+	SLACheckAt   time.Time
+	Message      *Message // the first message; may be nil for API-created tickets without text
+	Participants []string // other people copied on the request, who may write into the ticket
+	Actor        Actor
+	Now          time.Time
 }
 
 // TicketFilter selects tickets for a list. Zero values do not filter.
