@@ -51,7 +51,7 @@ Content-Transfer-Encoding: base64
 %s
 --B--
 `, i, base64.StdEncoding.EncodeToString(img)), "\n", "\r\n")
-			if _, err := d.in.Deliver(d.ctx, balcao.Envelope{Source: "smtp", Recipients: []string{"servicedesk@spms.min-saude.pt"}}, []byte(raw)); err != nil {
+			if _, err := d.in.Deliver(d.ctx, balcao.Envelope{Source: "smtp", MailFrom: "ana.costa@usf-arco-iris.min-saude.pt", Recipients: []string{"servicedesk@spms.min-saude.pt"}}, []byte(raw)); err != nil {
 				b.Error(err)
 				return
 			}

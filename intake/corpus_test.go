@@ -42,7 +42,7 @@ func TestCorpusOutcomes(t *testing.T) {
 			t.Fatal(err)
 		}
 		rel, _ := filepath.Rel(root, f)
-		out, err := d.in.Deliver(d.ctx, balcao.Envelope{Source: "smtp", Recipients: []string{"servicedesk@spms.min-saude.pt"}}, raw)
+		out, err := d.in.Deliver(d.ctx, balcao.Envelope{Source: "imap:corpus", Recipients: []string{"servicedesk@spms.min-saude.pt"}}, raw)
 		if err != nil {
 			t.Errorf("%s: %v", rel, err)
 			continue

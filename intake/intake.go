@@ -116,7 +116,14 @@ func (in *Intake) Deliver(ctx context.Context, env balcao.Envelope, raw []byte) 
 	if env.ReceivedAt.IsZero() {
 		env.ReceivedAt = now
 	}
-	msg, perr := mail.Parse(raw)
+	// Over SMTP and LMTP the envelope sender is known, and an empty one is
+	// the null sender of bounces and automatic answers; over IMAP it is
+	// not known (the Return-Path header stands in for it).
+	sender := env.MailFrom
+	if sender == "" && (env.Source == "smtp" || env.Source == "lmtp") {
+		sender = mail.NullSender
+	}
+	msg, perr := mail.ParseFrom(raw, sender)
 	if perr != nil {
 		return in.quarantine(ctx, env, raw, "", "unreadable message: "+perr.Error())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	netmail "net/mail"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,11 +66,26 @@ func newDeskOn(t testing.TB, s *sqldb.DB) *desk {
 func (d *desk) deliver(raw string) intake.Outcome {
 	d.t.Helper()
 	raw = strings.ReplaceAll(strings.TrimLeft(raw, "\n"), "\n", "\r\n")
-	out, err := d.in.Deliver(d.ctx, balcao.Envelope{Source: "smtp", Recipients: []string{"servicedesk@spms.min-saude.pt"}}, []byte(raw))
+	out, err := d.in.Deliver(d.ctx, balcao.Envelope{Source: "smtp", MailFrom: senderOf(raw), Recipients: []string{"servicedesk@spms.min-saude.pt"}}, []byte(raw))
 	if err != nil {
 		d.t.Fatal(err)
 	}
 	return out
+}
+
+// senderOf is the envelope sender an MTA would give: the From address.
+func senderOf(raw string) string {
+	for _, line := range strings.Split(raw, "\r\n") {
+		if line == "" {
+			break
+		}
+		if v, ok := strings.CutPrefix(line, "From:"); ok {
+			if a, err := netmail.ParseAddress(strings.TrimSpace(v)); err == nil {
+				return a.Address
+			}
+		}
+	}
+	return ""
 }
 
 func (d *desk) ticket(n balcao.TicketNumber) *balcao.Ticket {
@@ -407,5 +423,26 @@ func TestUnreadableAndLoopingMailIsQuarantined(t *testing.T) {
 	q, _ := d.store.ListQuarantine(d.ctx, 10)
 	if len(q) != 1 || len(q[0].Raw) == 0 {
 		t.Fatalf("quarantine %+v", q)
+	}
+}
+
+// TestNullSenderIsNeverAnswered: over SMTP, a message from the null sender
+// (MAIL FROM:<>) is a bounce or an automatic answer whatever its headers
+// say, so it never opens a ticket nor gets an answer; over IMAP, where the
+// envelope is unknown, the same bytes are a person's request.
+func TestNullSenderIsNeverAnswered(t *testing.T) {
+	d := newDesk(t)
+	raw := []byte(strings.ReplaceAll(strings.TrimLeft(completeD1, "\n"), "\n", "\r\n"))
+	out, err := d.in.Deliver(d.ctx, balcao.Envelope{Source: "smtp", MailFrom: "", Recipients: []string{"servicedesk@spms.min-saude.pt"}}, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Kind == "ticket" || out.Answered || len(d.outbox()) != 0 {
+		t.Fatalf("null sender: %+v, %d answers", out, len(d.outbox()))
+	}
+	raw = []byte(strings.Replace(string(raw), "Message-ID: <", "Message-ID: <imap-", 1))
+	out, err = d.in.Deliver(d.ctx, balcao.Envelope{Source: "imap:desk", Recipients: []string{"servicedesk@spms.min-saude.pt"}}, raw)
+	if err != nil || out.Kind != "ticket" || !out.Answered {
+		t.Fatalf("over IMAP: %+v %v", out, err)
 	}
 }

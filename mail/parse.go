@@ -112,15 +112,23 @@ var ErrEmpty = errors.New("mail: empty message")
 // Passwords are redacted from Subject, Text, HTML, Reply and Forwarded
 // before Parse returns (attachment contents are not touched).
 func Parse(raw []byte) (m *Message, err error) {
+	return ParseFrom(raw, "")
+}
+
+// ParseFrom is Parse for a message whose SMTP envelope sender is known:
+// mailFrom is the return path, NullSender ("<>") for the null sender of
+// bounces and automatic answers, or "" when unknown (IMAP), as for
+// IsAutomatic.
+func ParseFrom(raw []byte, mailFrom string) (m *Message, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			m, err = nil, fmt.Errorf("mail: parser failure: %v", r)
 		}
 	}()
-	return parseMessage(raw, 0)
+	return parseMessage(raw, 0, mailFrom)
 }
 
-func parseMessage(raw []byte, depth int) (*Message, error) {
+func parseMessage(raw []byte, depth int, mailFrom string) (*Message, error) {
 	raw = trimMboxLine(raw)
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, ErrEmpty
@@ -158,7 +166,7 @@ func parseMessage(raw []byte, depth int) (*Message, error) {
 	}
 	m.Attachments = b.attachments
 
-	m.Auto, m.AutoReason = classify(hdr, "", b.hints)
+	m.Auto, m.AutoReason = classify(hdr, mailFrom, b.hints)
 	if _, ok := hget(hdr, LoopHeader); ok {
 		m.Loop = true
 	}
@@ -188,7 +196,7 @@ func parseMessage(raw []byte, depth int) (*Message, error) {
 
 	if m.Auto != Bounce && m.Auto != ReadReceipt {
 		if len(b.rfc822) > 0 && depth < maxForwardDepth {
-			if fw, err := parseMessage(b.rfc822[0], depth+1); err == nil {
+			if fw, err := parseMessage(b.rfc822[0], depth+1, ""); err == nil {
 				m.Forwarded = fw
 			}
 		}
