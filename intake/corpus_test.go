@@ -1,6 +1,9 @@
 package intake_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
@@ -55,6 +58,14 @@ func TestCorpusOutcomes(t *testing.T) {
 			}
 		default:
 			t.Errorf("%s: outcome %q", rel, out.Kind)
+		}
+		// The original is kept byte for byte (its attachments' bodies are
+		// stored once, and put back when it is read).
+		sum := sha256.Sum256(raw)
+		if kept, err := d.store.Blob(d.ctx, hex.EncodeToString(sum[:])); err == nil && !bytes.Equal(kept, raw) {
+			t.Errorf("%s: the stored original differs from the bytes received", rel)
+		} else if err != nil && balcao.ErrorCode(err) != balcao.ENOTFOUND {
+			t.Errorf("%s: reading the original: %v", rel, err)
 		}
 		counts[out.Kind]++
 		reason := out.Reason

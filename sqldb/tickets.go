@@ -322,7 +322,7 @@ func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) e
 	if len(m.Raw) > 0 {
 		sum := sha256.Sum256(m.Raw)
 		m.RawSHA256 = hex.EncodeToString(sum[:])
-		if err := db.putBlob(ctx, q, m.RawSHA256, m.Raw, m.CreatedAt); err != nil {
+		if err := db.putRaw(ctx, q, m.RawSHA256, m.Raw, m.Attachments, m.CreatedAt); err != nil {
 			return err
 		}
 	}
@@ -751,12 +751,3 @@ func (db *DB) StaleTickets(ctx context.Context, f balcao.StaleFilter) ([]*balcao
 	return db.queryTickets(ctx, q+` ORDER BY t.status_changed_at, t.id LIMIT ?`, args...)
 }
 
-// Blob returns stored attachment content by SHA-256.
-func (db *DB) Blob(ctx context.Context, sum string) ([]byte, error) {
-	var data []byte
-	err := db.rrow(ctx, (`SELECT data FROM blobs WHERE sha256 = ?`), strings.ToLower(sum)).Scan(&data)
-	if err != nil {
-		return nil, notFound(err, "no content with SHA-256 %s", sum)
-	}
-	return data, nil
-}

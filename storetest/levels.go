@@ -1,7 +1,11 @@
 package storetest
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"strings"
 	"slices"
 	"testing"
 	"time"
@@ -205,5 +209,35 @@ func testRatings(t *testing.T, open Opener) {
 	}
 	if sum = must[*balcao.RatingSummary](t)(s.RatingSummary(ctx, balcao.ReportFilter{To: T0.Add(time.Hour)})); sum.Count != 0 {
 		t.Fatalf("summary before any rating = %+v", sum)
+	}
+}
+
+func testOriginalsComeBackWhole(t *testing.T, open Opener) {
+	s, _ := open(t)
+	setupTeam(t, s)
+	tk := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("ana@usf.pt", T0)))
+	png := make([]byte, 20000)
+	for i := range png {
+		png[i] = byte(i*7 + i/300)
+	}
+	sum := sha256.Sum256(png)
+	enc := base64.StdEncoding.EncodeToString(png)
+	var body strings.Builder
+	for len(enc) > 76 {
+		body.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	body.WriteString(enc)
+	raw := []byte("From: ana@usf.pt\r\nSubject: print\r\nContent-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\n" +
+		"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n" + body.String() + "\r\n--X--\r\n")
+	m := &balcao.Message{Direction: balcao.DirectionIn, Channel: balcao.ChannelEmail, Text: "print", Raw: raw, CreatedAt: T0,
+		Attachments: []*balcao.Attachment{{Filename: "erro.png", MediaType: "image/png", Size: int64(len(png)), SHA256: fmt.Sprintf("%x", sum), Data: png}}}
+	must[struct{}](t)(struct{}{}, s.AddMessage(ctx, tk.ID, m, balcao.SystemActor))
+	got := must[[]byte](t)(s.Blob(ctx, m.RawSHA256))
+	if !bytes.Equal(got, raw) {
+		t.Fatalf("the original came back with %d bytes, want %d", len(got), len(raw))
+	}
+	if att := must[[]byte](t)(s.Blob(ctx, fmt.Sprintf("%x", sum))); !bytes.Equal(att, png) {
+		t.Fatal("the attachment changed")
 	}
 }
