@@ -750,4 +750,3 @@ func (db *DB) StaleTickets(ctx context.Context, f balcao.StaleFilter) ([]*balcao
 	args = append(args, limit)
 	return db.queryTickets(ctx, q+` ORDER BY t.status_changed_at, t.id LIMIT ?`, args...)
 }
-
