@@ -33,6 +33,9 @@ type SLASchedule struct {
 	FirstResponseDue time.Time
 	ResolutionDue    time.Time
 	NextCheck        time.Time
+	// FirstResponseAt is when a person first answered or took the
+	// ticket (zero while nobody has); the reports' response times use it.
+	FirstResponseAt time.Time
 }
 
 // Notification is a message to a member of staff shown in the console

@@ -121,6 +121,9 @@ func TestSLAWarningsBreachesAndPauses(t *testing.T) {
 			c.Advance(29 * time.Minute)
 			s.AddMessage(ctx, tk.ID, &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail, Text: "Precisamos do NNU.", CreatedAt: c.Now()}, balcao.Actor{ID: agent.ID, Name: "Rita"})
 			run(0)
+			if got := ticket().FirstResponseAt; !got.Equal(c.Now()) {
+				t.Fatalf("first response recorded at %v, want %v", got, c.Now())
+			}
 			c.Advance(30 * time.Minute)
 			s.ChangeStatus(ctx, tk.ID, balcao.StatusPendingRequester, balcao.Actor{ID: agent.ID}, "", c.Now())
 			run(0)

@@ -257,7 +257,7 @@ func (b *Book) Measure(t *balcao.Ticket, msgs []*balcao.Message, evs []*balcao.E
 // marks it for a new measure); a resolved or closed one has none at all.
 func (m Measure) Schedule(t *balcao.Ticket, now time.Time) balcao.SLASchedule {
 	st := m.Status
-	s := balcao.SLASchedule{FirstResponseDue: st.FirstResponseDue, ResolutionDue: st.ResolutionDue}
+	s := balcao.SLASchedule{FirstResponseDue: st.FirstResponseDue, ResolutionDue: st.ResolutionDue, FirstResponseAt: m.Clock.FirstResponse}
 	if !t.Status.Open() {
 		return s
 	}

@@ -56,12 +56,13 @@ func (db *DB) SLADue(ctx context.Context, now time.Time, limit int) ([]*balcao.T
 func (db *DB) SetSLASchedule(ctx context.Context, ticketID int64, checkedAt time.Time, s balcao.SLASchedule) (bool, error) {
 	var n int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		cond, args := "sla_check_at IS NULL", []any{db.d.due(s.ResolutionDue), db.d.t(s.FirstResponseDue), db.d.t(s.NextCheck), ticketID}
+		cond, args := "sla_check_at IS NULL", []any{db.d.due(s.ResolutionDue), db.d.t(s.FirstResponseDue), db.d.t(s.NextCheck),
+			db.d.t(s.FirstResponseAt), ticketID}
 		if !checkedAt.IsZero() {
 			cond = "sla_check_at = ?"
 			args = append(args, db.d.t(checkedAt))
 		}
-		res, err := db.exec(ctx, tx, `UPDATE tickets SET due_at = ?, first_response_due = ?, sla_check_at = ? WHERE id = ? AND `+cond, args...)
+		res, err := db.exec(ctx, tx, `UPDATE tickets SET due_at = ?, first_response_due = ?, sla_check_at = ?, first_response_at = ? WHERE id = ? AND `+cond, args...)
 		if err != nil {
 			return err
 		}

@@ -38,12 +38,14 @@ func testSLASchedule(t *testing.T, open Opener) {
 		t.Fatalf("SLADue = %v", due)
 	}
 	next := T0.Add(6 * time.Hour)
-	sched := balcao.SLASchedule{FirstResponseDue: T0.Add(time.Hour), ResolutionDue: T0.Add(7 * time.Hour), NextCheck: next}
+	sched := balcao.SLASchedule{FirstResponseDue: T0.Add(time.Hour), ResolutionDue: T0.Add(7 * time.Hour), NextCheck: next,
+		FirstResponseAt: T0.Add(30 * time.Minute)}
 	if ok := must[bool](t)(s.SetSLASchedule(ctx, tk.ID, due[0].SLACheckAt, sched)); !ok {
 		t.Fatal("schedule refused")
 	}
 	got = must[*balcao.Ticket](t)(s.TicketByNumber(ctx, tk.Number))
-	if !got.DueAt.Equal(sched.ResolutionDue) || !got.FirstResponseDue.Equal(sched.FirstResponseDue) || !got.SLACheckAt.Equal(next) {
+	if !got.DueAt.Equal(sched.ResolutionDue) || !got.FirstResponseDue.Equal(sched.FirstResponseDue) || !got.SLACheckAt.Equal(next) ||
+		!got.FirstResponseAt.Equal(sched.FirstResponseAt) {
 		t.Fatalf("after schedule: %v %v %v", got.DueAt, got.FirstResponseDue, got.SLACheckAt)
 	}
 	// A stale read does not overwrite a newer mark.
