@@ -1,0 +1,93 @@
+-- +goose Up
+-- Full-text search. Two FTS5 indexes, contentless (the text stays in the
+-- tables only) with deletes allowed so that rows can be reindexed:
+--   ticket_search, rowid = tickets.id: subject; requester and organisation
+--     (name, email, code); the structured values; and "ids", each value that
+--     looks like an identifier with its spaces, dots, dashes and slashes
+--     removed ("529.982.247-25" is indexed as 52998224725).
+--   message_search, rowid = messages.id: subject and text of each message.
+-- unicode61 with remove_diacritics 2 folds case and accents, so
+-- "retificacao" finds "Retificação". Triggers keep both in step.
+CREATE VIRTUAL TABLE ticket_search USING fts5(
+    subject, people, fields, ids,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE VIRTUAL TABLE message_search USING fts5(
+    subject, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- What ticket_search holds for each ticket, in its column order.
+CREATE VIEW ticket_search_source AS
+SELECT t.id AS id, t.requester_id AS requester_id, t.organisation_id AS organisation_id,
+    t.subject AS subject,
+    u.name || ' ' || u.email || COALESCE(' ' || o.name || ' ' || o.code, '') AS people,
+    (SELECT COALESCE(group_concat(value, ' '), '') FROM json_each(t.fields)) AS fields,
+    (SELECT COALESCE(group_concat(v, ' '), '') FROM (
+        SELECT replace(replace(replace(replace(value, ' ', ''), '.', ''), '-', ''), '/', '') AS v FROM json_each(t.fields)
+    ) WHERE v GLOB '*[0-9]*' AND v NOT GLOB '*[^0-9A-Za-z]*') AS ids
+FROM tickets t
+JOIN users u ON u.id = t.requester_id
+LEFT JOIN organisations o ON o.id = t.organisation_id;
+
+-- +goose StatementBegin
+CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets
+BEGIN
+    INSERT INTO ticket_search (rowid, subject, people, fields, ids)
+        SELECT id, subject, people, fields, ids FROM ticket_search_source WHERE id = NEW.id;
+END;
+-- +goose StatementEnd
+
+-- Only the columns the index reads: status changes and the like do not
+-- reindex.
+-- +goose StatementBegin
+CREATE TRIGGER tickets_search_update AFTER UPDATE OF subject, fields, requester_id, organisation_id ON tickets
+BEGIN
+    DELETE FROM ticket_search WHERE rowid = OLD.id;
+    INSERT INTO ticket_search (rowid, subject, people, fields, ids)
+        SELECT id, subject, people, fields, ids FROM ticket_search_source WHERE id = NEW.id;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER users_search_update AFTER UPDATE OF name, email ON users
+WHEN OLD.name IS NOT NEW.name OR OLD.email IS NOT NEW.email
+BEGIN
+    DELETE FROM ticket_search WHERE rowid IN (SELECT id FROM tickets WHERE requester_id = NEW.id);
+    INSERT INTO ticket_search (rowid, subject, people, fields, ids)
+        SELECT id, subject, people, fields, ids FROM ticket_search_source WHERE requester_id = NEW.id;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER organisations_search_update AFTER UPDATE OF name, code ON organisations
+WHEN OLD.name IS NOT NEW.name OR OLD.code IS NOT NEW.code
+BEGIN
+    DELETE FROM ticket_search WHERE rowid IN (SELECT id FROM tickets WHERE organisation_id = NEW.id);
+    INSERT INTO ticket_search (rowid, subject, people, fields, ids)
+        SELECT id, subject, people, fields, ids FROM ticket_search_source WHERE organisation_id = NEW.id;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
+BEGIN
+    INSERT INTO message_search (rowid, subject, body) VALUES (NEW.id, NEW.subject, NEW.body_text);
+END;
+-- +goose StatementEnd
+
+-- Messages are not edited today; a redaction must leave nothing findable.
+-- +goose StatementBegin
+CREATE TRIGGER messages_search_update AFTER UPDATE OF subject, body_text ON messages
+BEGIN
+    DELETE FROM message_search WHERE rowid = OLD.id;
+    INSERT INTO message_search (rowid, subject, body) VALUES (NEW.id, NEW.subject, NEW.body_text);
+END;
+-- +goose StatementEnd
+
+INSERT INTO ticket_search (rowid, subject, people, fields, ids)
+    SELECT id, subject, people, fields, ids FROM ticket_search_source;
+INSERT INTO message_search (rowid, subject, body) SELECT id, subject, body_text FROM messages;
