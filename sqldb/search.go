@@ -92,6 +92,11 @@ func (db *DB) SearchTickets(ctx context.Context, q balcao.SearchQuery) (*balcao.
 		}
 		return &balcao.TicketPage{Tickets: ts}, nil
 	}
+	if db.d.SearchQueue {
+		if err := db.flushSearch(ctx); err != nil {
+			return nil, err
+		}
+	}
 	notes := ""
 	if !q.IncludeNotes {
 		notes = " AND m.direction <> 'note'"

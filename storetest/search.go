@@ -234,6 +234,18 @@ func testSearch(t *testing.T, open Opener) {
 		f.want(t, "12003456789", f.a)
 		f.want(t, "reclamacao", f.a)
 		f.want(t, "retificacao", f.a)
+		// Changed right after its creation, before any search.
+		nt := newTicket("e@usf.pt", T0)
+		nt.Subject = "Pedido"
+		nt.Fields = map[string]string{"x": "valor antiquíssimo"}
+		e := must[*balcao.Ticket](t)(s.CreateTicket(ctx, nt))
+		if err := s.Update(ctx, func(tx balcao.Tx) error {
+			return tx.SetTicketData(e.ID, map[string]string{"x": "valor novíssimo"}, nil, balcao.SystemActor, T0.Add(time.Hour))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		f.want(t, "antiquissimo")
+		f.want(t, "novissimo", e)
 		// A later message is found.
 		must[struct{}](t)(struct{}{}, s.AddMessage(ctx, f.b.ID, &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail,
 			Text: "Enviámos o formulário de reclamação.", CreatedAt: T0.Add(3 * time.Hour)}, balcao.SystemActor))
@@ -241,7 +253,7 @@ func testSearch(t *testing.T, open Opener) {
 		f.want(t, "reclamacao", f.a, f.b)
 		// A requester first known without a name is found by it once it
 		// is learnt.
-		nt := newTicket("sem.nome@usf.pt", T0)
+		nt = newTicket("sem.nome@usf.pt", T0)
 		nt.RequesterName = ""
 		first := must[*balcao.Ticket](t)(s.CreateTicket(ctx, nt))
 		f.want(t, "Ninguém")

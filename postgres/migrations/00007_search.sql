@@ -23,7 +23,7 @@ ALTER TEXT SEARCH CONFIGURATION pt_unaccent
 CREATE FUNCTION search_field_ids(fields JSONB) RETURNS TEXT[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT COALESCE(array_agg(DISTINCT v), '{}')
-    FROM (SELECT upper(translate(value, ' .-/', '')) AS v FROM jsonb_each_text(fields)) s
+    FROM (SELECT upper(translate(value, ' .-/', '')) AS v FROM jsonb_each_text(fields) WHERE length(value) <= 40) s
     WHERE v ~ '^[0-9A-Z]*[0-9][0-9A-Z]*$'
 $$;
 -- +goose StatementEnd
