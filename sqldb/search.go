@@ -23,23 +23,36 @@ import (
 // weighing most. PostgreSQL: plainto_tsquery for the words and to_tsquery on
 // a quote_literal'd last word for the prefix; rank is minus ts_rank.
 
-// searchSelect is ticketSelect over "best", with the rank as a last column.
+// searchSelect is ticketSelect over "page", the ids of one page of
+// results with their rank as a last column. The page is chosen on narrow
+// rows (rank, update time, id) before the wide ticket rows are joined: with
+// thousands of matches, sorting whole tickets cost most of the time.
 var searchSelect = func() string {
 	const from = "\nFROM tickets t\n"
 	if !strings.Contains(ticketSelect, from) {
 		panic("sqldb: ticketSelect changed shape; update searchSelect")
 	}
-	return strings.Replace(ticketSelect, from, ", b.rank\nFROM best b\nJOIN tickets t ON t.id = b.ticket_id\n", 1)
+	return strings.Replace(ticketSelect, from, ", p.rank\nFROM page p\nJOIN tickets t ON t.id = p.ticket_id\n", 1)
 }()
 
 const (
+	// Each index gives its newest 10,000 matches at most (FTS5 walks rowids
+	// downwards cheaply), so that a word found almost everywhere still
+	// answers quickly. A requester's search has no such cap (LIMIT -1), so
+	// that it never hides their own older tickets; the filter applies after
+	// the index. CROSS JOIN keeps SQLite from scanning the table and probing
+	// the index row by row (a hundred times slower).
 	sqliteHits = `WITH hits(ticket_id, r) AS (
-	SELECT rowid, bm25(ticket_search, 10.0, 2.0, 1.0, 4.0) FROM ticket_search WHERE ticket_search MATCH ?
+	SELECT * FROM (SELECT rowid, bm25(ticket_search, 10.0, 2.0, 1.0, 4.0) FROM ticket_search
+		WHERE ticket_search MATCH ? ORDER BY rowid DESC LIMIT %[2]d)
 	UNION ALL
-	SELECT m.ticket_id, bm25(message_search, 3.0, 1.0) FROM message_search JOIN messages m ON m.id = message_search.rowid
-	WHERE message_search MATCH ?%s
+	SELECT m.ticket_id, f.r FROM (SELECT rowid AS id, bm25(message_search, 3.0, 1.0) AS r FROM message_search
+		WHERE message_search MATCH ? ORDER BY rowid DESC LIMIT %[2]d) f
+	CROSS JOIN messages m ON m.id = f.id WHERE TRUE%[1]s
 ), best AS (SELECT ticket_id, MIN(r) AS rank FROM hits GROUP BY ticket_id)
 `
+	// sqliteCap is the most matches taken from each index (see sqliteHits).
+	sqliteCap    = 10000
 	pgWordsQuery = `(plainto_tsquery('pt_unaccent', ?) && to_tsquery('pt_unaccent', quote_literal(?) || ':*'))`
 	pgIDQuery    = `(plainto_tsquery('pt_unaccent', ?) || phraseto_tsquery('pt_unaccent', ?))`
 	pgHits       = `WITH hits AS (
@@ -126,10 +139,18 @@ func (db *DB) SearchTickets(ctx context.Context, q balcao.SearchQuery) (*balcao.
 		query = fmt.Sprintf(pgHits, tq, tickets, notes)
 	} else {
 		m := ftsMatch(terms)
-		query = fmt.Sprintf(sqliteHits, notes)
+		limit := sqliteCap
+		if q.RequesterEmail != "" {
+			limit = -1
+		}
+		query = fmt.Sprintf(sqliteHits, notes, limit)
 		pre = []any{m, m}
 	}
-	query += searchSelect
+	join := "JOIN"
+	if db.d.Name != "postgres" {
+		join = "CROSS JOIN" // SQLite: keep this join order (see sqliteHits)
+	}
+	query += ",\npage AS (SELECT b.ticket_id, b.rank FROM best b " + join + " tickets t ON t.id = b.ticket_id"
 	if q.Cursor != "" {
 		c, err := decodeSearchCursor(q.Cursor, q.Order)
 		if err != nil {
@@ -146,11 +167,11 @@ func (db *DB) SearchTickets(ctx context.Context, q balcao.SearchQuery) (*balcao.
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
+	order := " ORDER BY t.updated_at DESC, t.id DESC"
 	if q.Order == balcao.SearchByRelevance {
-		query += " ORDER BY b.rank, t.updated_at DESC, t.id DESC LIMIT ?"
-	} else {
-		query += " ORDER BY t.updated_at DESC, t.id DESC LIMIT ?"
+		order = " ORDER BY b.rank, t.updated_at DESC, t.id DESC"
 	}
+	query += order + " LIMIT ?)\n" + searchSelect + strings.Replace(order, "b.rank", "p.rank", 1)
 	args = append(append(pre, args...), q.Limit+1)
 	var ranks []float64
 	ts, err := db.searchRows(ctx, query, args, &ranks)
@@ -186,7 +207,7 @@ func searchFilters(q balcao.SearchQuery) ([]string, []any, error) {
 		where = append(where, "t.status IN ("+strings.Join(ph, ", ")+")")
 	}
 	if q.RequesterEmail != "" {
-		where = append(where, "u.email = ?")
+		where = append(where, "t.requester_id = (SELECT id FROM users WHERE email = ?)")
 		args = append(args, strings.ToLower(strings.TrimSpace(q.RequesterEmail)))
 	}
 	if q.RequestType != "" {

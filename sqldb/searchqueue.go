@@ -19,7 +19,10 @@ import (
 // the writer is never held long.
 const searchBatch = 5000
 
-// searchIndexSQL indexes a batch. Arguments: ?1 and ?2 the tickets already
+// searchIndexSQL indexes a batch. A message's subject is indexed without
+// the ticket's subject in it ("Re: <subject>" adds only "Re"): the ticket
+// row holds those words already, and repeating them in every message made a
+// search for a subject word match each ticket once per message. Arguments: ?1 and ?2 the tickets already
 // indexed and the last of this batch, ?3 and ?4 the same for messages, ?5
 // the last queue entry of this batch. Changed rows already indexed are
 // removed and written again; changed rows of this batch or later need
@@ -33,10 +36,11 @@ var searchIndexSQL = []string{
 		SELECT id, subject, people, fields, ids FROM ticket_search_source WHERE id > ?1 AND id <= ?2 ORDER BY id`,
 	`DELETE FROM message_search WHERE rowid IN (SELECT id FROM search_queue WHERE kind = 'M' AND seq <= ?5 AND id <= ?3)`,
 	`INSERT INTO message_search (rowid, subject, body)
-		SELECT id, subject, body_text FROM messages
-		WHERE id IN (SELECT id FROM search_queue WHERE kind = 'M' AND seq <= ?5 AND id <= ?3)`,
+		SELECT m.id, replace(m.subject, t.subject, ''), m.body_text FROM messages m CROSS JOIN tickets t ON t.id = m.ticket_id
+		WHERE m.id IN (SELECT id FROM search_queue WHERE kind = 'M' AND seq <= ?5 AND id <= ?3)`,
 	`INSERT INTO message_search (rowid, subject, body)
-		SELECT id, subject, body_text FROM messages WHERE id > ?3 AND id <= ?4 ORDER BY id`,
+		SELECT m.id, replace(m.subject, t.subject, ''), m.body_text FROM messages m CROSS JOIN tickets t ON t.id = m.ticket_id
+		WHERE m.id > ?3 AND m.id <= ?4 ORDER BY m.id`,
 	`DELETE FROM search_queue WHERE seq <= ?5 OR (kind = 'T' AND id > ?1 AND id <= ?2) OR (kind = 'M' AND id > ?3 AND id <= ?4)`,
 	`UPDATE search_state SET tickets = ?2, messages = ?4`,
 }

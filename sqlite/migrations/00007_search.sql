@@ -5,7 +5,8 @@
 --     (name, email, code); the structured values; and "ids", each value that
 --     looks like an identifier with its spaces, dots, dashes and slashes
 --     removed ("529.982.247-25" is indexed as 52998224725).
---   message_search, rowid = messages.id: subject and text of each message.
+--   message_search, rowid = messages.id: subject (without the ticket's
+--     subject, which ticket_search holds) and text of each message.
 -- unicode61 with remove_diacritics 2 folds case and accents, so
 -- "retificacao" finds "Retificação".
 --
@@ -91,6 +92,7 @@ END;
 
 INSERT INTO ticket_search (rowid, subject, people, fields, ids)
     SELECT id, subject, people, fields, ids FROM ticket_search_source;
-INSERT INTO message_search (rowid, subject, body) SELECT id, subject, body_text FROM messages;
+INSERT INTO message_search (rowid, subject, body)
+    SELECT m.id, replace(m.subject, t.subject, ''), m.body_text FROM messages m JOIN tickets t ON t.id = m.ticket_id;
 INSERT INTO search_state (one, tickets, messages)
     VALUES (1, (SELECT COALESCE(MAX(id), 0) FROM tickets), (SELECT COALESCE(MAX(id), 0) FROM messages));
