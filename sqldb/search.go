@@ -51,11 +51,21 @@ const (
 	CROSS JOIN messages m ON m.id = f.id WHERE TRUE%[1]s
 ), best AS (SELECT ticket_id, MIN(r) AS rank FROM hits GROUP BY ticket_id)
 `
-	// sqliteCap is the most matches taken from each index (see sqliteHits).
-	sqliteCap    = 10000
+	// searchCap is the most matches taken from each index (see sqliteHits).
+	searchCap    = 10000
 	pgWordsQuery = `(plainto_tsquery('pt_unaccent', ?) && to_tsquery('pt_unaccent', quote_literal(?) || ':*'))`
 	pgIDQuery    = `(plainto_tsquery('pt_unaccent', ?) || phraseto_tsquery('pt_unaccent', ?))`
-	pgHits       = `WITH hits AS (
+	// PostgreSQL: the same cap, taken from the primary key downwards.
+	pgHits = `WITH hits AS (
+	SELECT t2.id AS ticket_id, ts_rank(t2.search_vec, %[1]s) AS r FROM tickets t2
+	WHERE t2.id IN (SELECT t.id FROM tickets t WHERE %[2]s ORDER BY t.id DESC LIMIT %[4]s)
+	UNION ALL
+	SELECT m2.ticket_id, ts_rank(m2.search_vec, %[1]s) FROM messages m2
+	WHERE m2.id IN (SELECT m.id FROM messages m WHERE m.search_vec @@ %[1]s%[3]s ORDER BY m.id DESC LIMIT %[4]s)
+), best AS (SELECT ticket_id, (-MAX(r))::float8 AS rank FROM hits GROUP BY ticket_id)
+`
+	// pgHitsAll has no cap, for a requester's search (see sqliteHits).
+	pgHitsAll = `WITH hits AS (
 	SELECT t.id AS ticket_id, ts_rank(t.search_vec, %[1]s) AS r FROM tickets t WHERE %[2]s
 	UNION ALL
 	SELECT m.ticket_id, ts_rank(m.search_vec, %[1]s) FROM messages m WHERE m.search_vec @@ %[1]s%[3]s
@@ -136,10 +146,14 @@ func (db *DB) SearchTickets(ctx context.Context, q balcao.SearchQuery) (*balcao.
 		}
 		pre = append(pre, tqArgs...)
 		pre = append(pre, tqArgs...)
-		query = fmt.Sprintf(pgHits, tq, tickets, notes)
+		if q.RequesterEmail != "" {
+			query = fmt.Sprintf(pgHitsAll, tq, tickets, notes)
+		} else {
+			query = fmt.Sprintf(pgHits, tq, tickets, notes, strconv.Itoa(searchCap))
+		}
 	} else {
 		m := ftsMatch(terms)
-		limit := sqliteCap
+		limit := searchCap
 		if q.RequesterEmail != "" {
 			limit = -1
 		}
@@ -227,9 +241,28 @@ func (db *DB) searchRows(ctx context.Context, query string, args []any, ranks *[
 	if db.d.Numbered {
 		query = renumber(query)
 	}
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
+	var rows *sql.Rows
+	if db.d.Name == "postgres" {
+		// The planner takes a search for a big one and starts parallel
+		// workers, which cost 10 ms or more before the first row; a
+		// selective search answers in under one ms without them.
+		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, "SET LOCAL max_parallel_workers_per_gather = 0"); err != nil {
+			return nil, err
+		}
+		rows, err = tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if rows, err = db.read.QueryContext(ctx, query, args...); err != nil {
+			return nil, err
+		}
 	}
 	defer rows.Close()
 	var out []*balcao.Ticket
