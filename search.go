@@ -36,6 +36,10 @@ const (
 //     not syntax: only letters and digits count.
 //
 // Empty Text is EINVALID; Text without a letter or a digit finds nothing.
+// A search matching more than 10,000 tickets or messages considers the
+// newest 10,000 of each (not in a requester-scoped search): add a word.
+// Pages follow keyset cursors; by relevance, a page boundary holds as long
+// as the index does not change between pages.
 type SearchQuery struct {
 	Text string
 
