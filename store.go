@@ -116,6 +116,10 @@ type Store interface {
 	CreateTicket(ctx context.Context, nt *NewTicket) (*Ticket, error)
 	TicketByNumber(ctx context.Context, n TicketNumber) (*Ticket, error)
 	ListTickets(ctx context.Context, f TicketFilter) (*TicketPage, error)
+	// SearchTickets finds tickets by number, by identifier or by the words
+	// of their text and messages (see SearchQuery), best match first unless
+	// q.Order says otherwise; empty text is EINVALID.
+	SearchTickets(ctx context.Context, q SearchQuery) (*TicketPage, error)
 	Queue(ctx context.Context, f QueueFilter) ([]*Ticket, error)
 	Messages(ctx context.Context, ticketID int64) ([]*Message, error)
 	Events(ctx context.Context, ticketID int64) ([]*Event, error)

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"database/sql"
 	"testing"
 
 	"balcao"
@@ -17,4 +18,22 @@ func BenchmarkQueue100k(b *testing.B) {
 	teams := storetest.SeedQueue(b, s, 100_000)
 	b.ResetTimer()
 	storetest.BenchmarkQueue(b, s, teams)
+}
+
+// After the load the database is vacuumed and analysed, as autovacuum
+// soon does: right after a bulk load the GIN indexes' pending lists are
+// scanned by every search.
+func BenchmarkSearch100k(b *testing.B) {
+	u := freshDatabase(b)
+	s := open(b, u)
+	storetest.SeedSearch(b, s, 100_000)
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Exec("VACUUM ANALYZE"); err != nil {
+		b.Fatal(err)
+	}
+	db.Close()
+	storetest.BenchmarkSearch(b, s, 100_000)
 }

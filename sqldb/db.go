@@ -34,6 +34,8 @@ type DB struct {
 	stmts   stmtCache
 	locks   localLocks
 	closeFn func() error
+
+	stopSearch, searchDone chan struct{} // the search indexing loop, when SearchQueue
 }
 
 var _ balcao.Store = (*DB)(nil)
@@ -51,6 +53,10 @@ func New(write, read *sql.DB, d Dialect, opt Options, closeFn func() error) *DB 
 	if d.GroupCommit {
 		db.group = newGroupCommitter(write, 128)
 	}
+	if d.SearchQueue {
+		db.stopSearch, db.searchDone = make(chan struct{}), make(chan struct{})
+		go db.searchLoop(time.Second, db.stopSearch, db.searchDone)
+	}
 	return db
 }
 
@@ -59,6 +65,10 @@ func (db *DB) Dialect() string { return db.d.Name }
 
 // Close stops the writer and closes the database.
 func (db *DB) Close() error {
+	if db.stopSearch != nil {
+		close(db.stopSearch)
+		<-db.searchDone
+	}
 	if db.group != nil {
 		db.group.close()
 	}

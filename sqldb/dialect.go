@@ -29,6 +29,9 @@ type Dialect struct {
 	// own before the ticket's (PostgreSQL, where transactions run in
 	// parallel and would otherwise queue on the counter row).
 	ReserveNumbers bool
+	// SearchQueue: the full-text indexes are written behind from
+	// search_queue, every second and before each search (SQLite).
+	SearchQueue bool
 }
 
 var rebound sync.Map // query text -> rewritten text

@@ -19,3 +19,9 @@ func BenchmarkQueue100k(b *testing.B) {
 	b.ResetTimer()
 	storetest.BenchmarkQueue(b, s, teams)
 }
+
+func BenchmarkSearch100k(b *testing.B) {
+	s := benchOpen(b)
+	storetest.SeedSearch(b, s, 100_000)
+	storetest.BenchmarkSearch(b, s, 100_000)
+}

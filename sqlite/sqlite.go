@@ -95,6 +95,7 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 		TimeValue:         func(t time.Time) any { return t.UnixMicro() },
 		IsUniqueViolation: isUniqueViolation,
 		GroupCommit:       true,
+		SearchQueue:       true,
 	}
 	return sqldb.New(write, read, d, opt, closeAll), nil
 }
