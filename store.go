@@ -137,6 +137,9 @@ type Store interface {
 	// MailboxCursor and SetMailboxCursor keep an IMAP poller's position.
 	MailboxCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
 	SetMailboxCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32, now time.Time) error
+
+	// DeskStore holds what the agent console needs (console.go).
+	DeskStore
 }
 
 // ManualClock is a Clock that only moves when told to: tests use it to

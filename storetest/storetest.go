@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("StaleTickets", func(t *testing.T) { testStaleTickets(t, open) })
 	t.Run("ChangePriority", func(t *testing.T) { testChangePriority(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
+	t.Run("Desk", func(t *testing.T) { RunDesk(t, open) })
 }
 
 var ctx = context.Background()
