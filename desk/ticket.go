@@ -1,0 +1,423 @@
+package desk
+
+import (
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"balcao"
+	"balcao/catalog"
+	"balcao/mail"
+)
+
+type fieldRow struct {
+	Key, Label, Value string
+	State             string // ok, missing, invalid, warning
+	Problem           string
+}
+
+type messageView struct {
+	M         *balcao.Message
+	Direction string
+	Main      string // the text without quoted history
+	Quoted    bool   // the full text differs from Main
+	HTMLURL   string
+	FrameName string
+	Files     []fileLink
+}
+
+type fileLink struct {
+	Name, URL, Type string
+	Size            int64
+}
+
+type eventView struct {
+	E      *balcao.Event
+	What   string
+	Change string
+}
+
+type ticketPage struct {
+	page
+	T           *balcao.Ticket
+	URL         string
+	RequestType string
+	Fields      []fieldRow
+	Problems    int
+	Messages    []messageView
+	Events      []eventView
+	Next        []option
+	MineToTake  bool // the viewer may take the ticket
+	Assigned    bool // the viewer holds the ticket
+	Note        string
+}
+
+// loadTicket finds the ticket of the URL and checks the viewer may see it;
+// one out of scope answers as not found.
+func (s *Server) loadTicket(r *http.Request, v *viewer) (*balcao.Ticket, error) {
+	n, err := balcao.ParseTicketNumber(r.PathValue("number"))
+	if err != nil {
+		return nil, balcao.Errorf(balcao.ENOTFOUND, "not a ticket number")
+	}
+	t, err := s.Store.TicketByNumber(r.Context(), n)
+	if err != nil {
+		return nil, err
+	}
+	if !v.canSee(t) {
+		return nil, balcao.Errorf(balcao.ENOTFOUND, "ticket out of scope")
+	}
+	return t, nil
+}
+
+func ticketURL(t *balcao.Ticket) string { return "/desk/tickets/" + url.PathEscape(string(t.Number)) }
+
+func (s *Server) ticket(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	p := &ticketPage{page: s.newPage(r, v, "ticket.title", t.Number)}
+	if done := r.URL.Query().Get("done"); done != "" {
+		if _, ok := messages["done."+done]; ok {
+			p.Status = p.L.T("done." + done)
+		}
+	}
+	if err := s.fillTicket(r, v, t, p); err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	s.render(w, http.StatusOK, "ticket", p)
+}
+
+func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *ticketPage) error {
+	ctx := r.Context()
+	msgs, err := s.Store.Messages(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	events, err := s.Store.Events(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	p.T, p.URL = t, ticketURL(t)
+	p.RequestType = s.requestTypeTitle(t.RequestType, p.L)
+	p.Fields, p.Problems = s.fieldRows(t, p.L)
+	for _, m := range msgs {
+		mv := messageView{M: m, Direction: p.L.T("dir." + string(m.Direction))}
+		mv.Main = mail.StripQuoted(m.Text)
+		mv.Quoted = strings.TrimSpace(mv.Main) != strings.TrimSpace(m.Text)
+		if m.HTML != "" {
+			mv.HTMLURL = p.URL + "/messages/" + strconv.FormatInt(m.ID, 10) + "/html"
+			from := m.FromName
+			if from == "" {
+				from = m.FromAddr
+			}
+			mv.FrameName = p.L.T("msg.html.frame", from)
+		}
+		for _, a := range m.Attachments {
+			mv.Files = append(mv.Files, fileLink{Name: a.Filename, URL: p.URL + "/attachments/" + strconv.FormatInt(a.ID, 10), Type: a.MediaType, Size: a.Size})
+		}
+		p.Messages = append(p.Messages, mv)
+	}
+	for _, e := range events {
+		p.Events = append(p.Events, s.eventView(e, p.L))
+	}
+	for _, st := range balcao.NextStatuses(t.Status) {
+		if st == balcao.StatusMerged {
+			continue // a merge names the other ticket: not a plain state change
+		}
+		p.Next = append(p.Next, option{Value: string(st), Label: st.Label(p.L.Lang)})
+	}
+	p.Assigned = t.AssigneeID == v.User.ID
+	p.MineToTake = !p.Assigned && !t.Status.Terminal()
+	return nil
+}
+
+func (s *Server) eventView(e *balcao.Event, l Localizer) eventView {
+	ev := eventView{E: e}
+	if _, ok := messages["event."+string(e.Kind)]; ok {
+		ev.What = l.T("event." + string(e.Kind))
+	} else {
+		ev.What = l.T("event.other")
+	}
+	show := func(v string) string {
+		if e.Kind == balcao.EventStatus || e.Kind == balcao.EventCreated {
+			if st := balcao.Status(v); st.Valid() {
+				return st.Label(l.Lang)
+			}
+		}
+		if v == "" {
+			return l.T("none")
+		}
+		return v
+	}
+	switch e.Kind {
+	case balcao.EventCreated:
+		ev.Change = show(e.To)
+	case balcao.EventMessage:
+		ev.Change = l.T("dir." + e.Field)
+	default:
+		ev.Change = show(e.From) + " → " + show(e.To)
+		if e.Field != "" && e.Kind != balcao.EventStatus && e.Kind != balcao.EventAssign {
+			ev.Change = e.Field + ": " + ev.Change
+		}
+	}
+	return ev
+}
+
+var indexRE = regexp.MustCompile(`\[\d+\]`)
+
+// fieldRows lists a ticket's structured values in catalogue order, each
+// marked valid, missing or invalid from the ticket's open problems.
+func (s *Server) fieldRows(t *balcao.Ticket, l Localizer) ([]fieldRow, int) {
+	labels := map[string]string{}
+	var order []string
+	if s.Catalog != nil {
+		if rt := s.Catalog.RequestType(t.RequestType); rt != nil {
+			var walk func(prefix string, fs []*catalog.Field)
+			walk = func(prefix string, fs []*catalog.Field) {
+				for _, f := range fs {
+					key := prefix + f.Key
+					if f.IsGroup() {
+						walk(key+".", f.Fields)
+						continue
+					}
+					labels[key] = f.Label.Get(l.Lang)
+					order = append(order, key)
+				}
+			}
+			walk("", rt.Fields)
+		}
+	}
+	problems := map[string]balcao.FieldProblem{}
+	for _, fp := range t.Missing {
+		if _, seen := problems[fp.Key]; !seen {
+			problems[fp.Key] = fp
+		}
+	}
+	keys := map[string]bool{}
+	for k := range t.Fields {
+		keys[k] = true
+	}
+	for k := range problems {
+		keys[k] = true
+	}
+	rank := func(k string) int {
+		if i := slices.Index(order, indexRE.ReplaceAllString(k, "")); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	list := make([]string, 0, len(keys))
+	for k := range keys {
+		list = append(list, k)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		ri, rj := rank(list[i]), rank(list[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return list[i] < list[j]
+	})
+	var rows []fieldRow
+	n := 0
+	for _, k := range list {
+		row := fieldRow{Key: k, Value: t.Fields[k], State: "ok"}
+		row.Label = labels[indexRE.ReplaceAllString(k, "")]
+		if fp, ok := problems[k]; ok {
+			if row.Label == "" {
+				row.Label = fp.Label
+			}
+			row.Problem = fp.Problem
+			switch {
+			case fp.Warning:
+				row.State = "warning"
+			case strings.TrimSpace(row.Value) == "":
+				row.State = "missing"
+				n++
+			default:
+				row.State = "invalid"
+				n++
+			}
+		}
+		if row.Label == "" {
+			row.Label = k
+		}
+		rows = append(rows, row)
+	}
+	return rows, n
+}
+
+// attachment sends a file of the ticket's thread, always as a download:
+// the browser never renders it in the console's origin.
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	msgs, err := s.Store.Messages(r.Context(), t.ID)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	for _, m := range msgs {
+		for _, a := range m.Attachments {
+			if a.ID != id {
+				continue
+			}
+			data, err := s.Store.Blob(r.Context(), a.SHA256)
+			if err != nil {
+				s.serverError(w, r, v, err)
+				return
+			}
+			ct := a.MediaType
+			if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
+				ct = "application/octet-stream"
+			}
+			w.Header().Set("Content-Type", ct)
+			w.Header().Set("Content-Disposition", contentDisposition(a.Filename))
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+			w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+			w.Write(data)
+			return
+		}
+	}
+	s.renderError(w, r, v, http.StatusNotFound, "error.notfound")
+}
+
+func contentDisposition(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '/' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	if name == "" {
+		name = "anexo"
+	}
+	if v := mime.FormatMediaType("attachment", map[string]string{"filename": name}); v != "" {
+		return v
+	}
+	return "attachment"
+}
+
+// frameCSP is the policy of the frame that shows mail HTML: a sandbox
+// without scripts, nothing loaded from anywhere (no tracking pixels), only
+// inline styles; only the console may frame it.
+const frameCSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+// messageHTML serves a message's HTML, sanitised, for the sandboxed frame
+// of the ticket page.
+func (s *Server) messageHTML(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	msgs, err := s.Store.Messages(r.Context(), t.ID)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	for _, m := range msgs {
+		if m.ID != id || m.HTML == "" {
+			continue
+		}
+		clean := mail.SanitizeHTML(m.HTML, func(string) string { return "" })
+		h := w.Header()
+		h.Set("Content-Security-Policy", frameCSP)
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html><head><meta charset="utf-8"><title>` +
+			strings.NewReplacer("&", "&amp;", "<", "&lt;").Replace(m.Subject) + `</title></head><body>` + clean + `</body></html>`))
+		return
+	}
+	s.renderError(w, r, v, http.StatusNotFound, "error.notfound")
+}
+
+// afterAction returns to the ticket with what was done announced.
+func afterAction(w http.ResponseWriter, r *http.Request, t *balcao.Ticket, done string) {
+	http.Redirect(w, r, ticketURL(t)+"?done="+done+"#actions", http.StatusSeeOther)
+}
+
+// actionError shows the ticket again with a form's error.
+func (s *Server) actionError(w http.ResponseWriter, r *http.Request, v *viewer, t *balcao.Ticket, field, key string, form func(*ticketPage)) {
+	p := &ticketPage{page: s.newPage(r, v, "ticket.title", t.Number)}
+	if err := s.fillTicket(r, v, t, p); err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	p.addError(field, p.L.T(key))
+	if form != nil {
+		form(p)
+	}
+	s.render(w, http.StatusUnprocessableEntity, "ticket", p)
+}
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	to, done := v.User.ID, "assigned"
+	if r.PostFormValue("to") == "none" {
+		to, done = 0, "unassigned"
+	}
+	if _, err := s.Store.AssignTicket(r.Context(), t.ID, to, v.actor(), s.Clock.Now()); err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	afterAction(w, r, t, done)
+}
+
+func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	to := balcao.Status(r.PostFormValue("status"))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	_, err = s.Store.ChangeStatus(r.Context(), t.ID, to, v.actor(), reason, s.Clock.Now())
+	switch balcao.ErrorCode(err) {
+	case "":
+		afterAction(w, r, t, "status")
+	case balcao.EINVALID:
+		s.actionError(w, r, v, t, "status", "action.status.invalid", nil)
+	case balcao.ECONFLICT:
+		s.actionError(w, r, v, t, "status", "action.conflict", nil)
+	default:
+		s.serverError(w, r, v, err)
+	}
+}
+
+func (s *Server) addNote(w http.ResponseWriter, r *http.Request, v *viewer) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	text := strings.TrimSpace(r.PostFormValue("text"))
+	if text == "" {
+		s.actionError(w, r, v, t, "note", "action.note.empty", nil)
+		return
+	}
+	m := &balcao.Message{Direction: balcao.DirectionNote, Channel: balcao.ChannelPortal, FromAddr: v.User.Email,
+		FromName: v.User.Name, AuthorID: v.User.ID, Text: text, CreatedAt: s.Clock.Now()}
+	if err := s.Store.AddMessage(r.Context(), t.ID, m, v.actor()); err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	afterAction(w, r, t, "note")
+}
