@@ -82,11 +82,20 @@ type DeskFilter struct {
 	Sort   DeskSort
 	Limit  int    // 1..200, default 50
 	Cursor string // opaque, from a previous page of the same view, filters and sort
+
+	// CountLimit caps each count of DeskCounts (default DeskCountLimit).
+	CountLimit int
 }
+
+// DeskCountLimit is the default cap of the counts of a queue: counting
+// stops there, so that a count costs the same on a large database as on a
+// small one, and a count above it reads as "1000+".
+const DeskCountLimit = 1000
 
 // DeskCounts is how many tickets each view holds under a scope and filters
 // (the view, team and cursor of the filter are ignored). Teams counts the
-// open tickets per team id.
+// open tickets per team id (teams without open tickets are left out). A
+// count above the filter's CountLimit is reported as CountLimit+1.
 type DeskCounts struct {
 	Views map[DeskView]int
 	Teams map[int64]int
@@ -126,8 +135,9 @@ type DeskStore interface {
 
 	// DeskTickets returns one page of a queue view with keyset pagination.
 	DeskTickets(ctx context.Context, f DeskFilter) (*TicketPage, error)
-	// DeskCounts counts the tickets of every view under f's scope and filters.
-	DeskCounts(ctx context.Context, f DeskFilter) (*DeskCounts, error)
+	// DeskCounts counts the tickets of every view under f's scope and
+	// filters, for the teams given (the viewer's teams, or all for an admin).
+	DeskCounts(ctx context.Context, f DeskFilter, teamIDs []int64) (*DeskCounts, error)
 	// AssignTicket gives a ticket to a user (0 takes it from whoever holds
 	// it), recording an event.
 	AssignTicket(ctx context.Context, ticketID, assigneeID int64, actor Actor, now time.Time) (*Ticket, error)

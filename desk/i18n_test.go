@@ -79,7 +79,7 @@ func TestPagesRenderInEveryLanguage(t *testing.T) {
 			"login":    &loginPage{page: base},
 			"password": &passwordPage{page: base},
 			"error":    &errorPage{page: base, Message: l.T("error.notfound")},
-			"queue":    &queuePage{page: base, Caption: l.T("queue.caption", "x", 1)},
+			"queue":    &queuePage{page: base, Caption: l.T("queue.caption", "x", "1")},
 			"ticket":   &ticketPage{page: base, T: &balcao.Ticket{Number: "SD-2026-000001", Status: balcao.StatusNew, Priority: 3, Channel: balcao.ChannelEmail}},
 		}
 		_ = r

@@ -73,7 +73,7 @@ var messages = map[string]msg{
 	"queue.views":   {"Vistas", "Visões", "Views", "Vistas"},
 	"queue.teams":   {"Equipas", "Equipes", "Teams", "Equipos"},
 	"queue.filters": {"Filtros", "Filtros", "Filters", "Filtros"},
-	"queue.caption": {"%s: %d pedido(s)", "%s: %d chamado(s)", "%s: %d ticket(s)", "%s: %d solicitud(es)"},
+	"queue.caption": {"%s: %s pedido(s)", "%s: %s chamado(s)", "%s: %s ticket(s)", "%s: %s solicitud(es)"},
 	"queue.empty":   {"Não há pedidos nesta vista.", "Não há chamados nesta visão.", "No tickets in this view.", "No hay solicitudes en esta vista."},
 	"queue.next":    {"Página seguinte", "Próxima página", "Next page", "Página siguiente"},
 	"queue.first":   {"Primeira página", "Primeira página", "First page", "Primera página"},

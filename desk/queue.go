@@ -11,7 +11,7 @@ import (
 
 type viewLink struct {
 	Label   string
-	Count   int
+	Count   string
 	URL     string
 	Current bool
 }
@@ -156,7 +156,11 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.serverError(w, r, v, err)
 		return
 	}
-	counts, err := s.Store.DeskCounts(ctx, f)
+	teamIDs := make([]int64, len(teams))
+	for i, t := range teams {
+		teamIDs[i] = t.ID
+	}
+	counts, err := s.Store.DeskCounts(ctx, f, teamIDs)
 	if err != nil {
 		s.serverError(w, r, v, err)
 		return
@@ -184,10 +188,10 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 		if vw == balcao.ViewTeam {
 			continue
 		}
-		p.Views = append(p.Views, viewLink{Label: p.L.T("view." + string(vw)), Count: counts.Views[vw], URL: link(vw, ""), Current: vw == view})
+		p.Views = append(p.Views, viewLink{Label: p.L.T("view." + string(vw)), Count: countText(counts.Views[vw]), URL: link(vw, ""), Current: vw == view})
 	}
 	for _, t := range teams {
-		p.Teams = append(p.Teams, viewLink{Label: t.Name, Count: counts.Teams[t.ID], URL: link(balcao.ViewTeam, t.Code),
+		p.Teams = append(p.Teams, viewLink{Label: t.Name, Count: countText(counts.Teams[t.ID]), URL: link(balcao.ViewTeam, t.Code),
 			Current: view == balcao.ViewTeam && team != nil && team.ID == t.ID})
 	}
 	p.View = string(view)
@@ -198,7 +202,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 		label = team.Name
 		count = counts.Teams[team.ID]
 	}
-	p.Caption = p.L.T("queue.caption", label, count)
+	p.Caption = p.L.T("queue.caption", label, countText(count))
 	for _, t := range list.Tickets {
 		p.Rows = append(p.Rows, queueRow{T: t, URL: "/desk/tickets/" + url.PathEscape(string(t.Number)), RequestType: s.requestTypeTitle(t.RequestType, p.L)})
 	}
@@ -221,6 +225,14 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	p.filterOptions(s.Catalog, f)
 	s.render(w, http.StatusOK, "queue", p)
+}
+
+// countText shows a capped count: "1000+" past the cap.
+func countText(n int) string {
+	if n > balcao.DeskCountLimit {
+		return strconv.Itoa(balcao.DeskCountLimit) + "+"
+	}
+	return strconv.Itoa(n)
 }
 
 // requestTypeTitle is the request type's title from the catalogue, its

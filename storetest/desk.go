@@ -203,7 +203,8 @@ func testDeskViews(t *testing.T, open Opener) {
 	_, err = s.DeskTickets(ctx, balcao.DeskFilter{Scope: all, View: "nope"})
 	wantCode(t, err, balcao.EINVALID)
 
-	c := must[*balcao.DeskCounts](t)(s.DeskCounts(ctx, balcao.DeskFilter{Scope: all, UserID: f.agent.ID, DueBefore: due, TeamID: f.cit.ID}))
+	teams := []int64{f.cit.ID, f.rnu.ID}
+	c := must[*balcao.DeskCounts](t)(s.DeskCounts(ctx, balcao.DeskFilter{Scope: all, UserID: f.agent.ID, DueBefore: due, TeamID: f.cit.ID}, teams))
 	want := map[balcao.DeskView]int{balcao.ViewAll: 7, balcao.ViewMine: 1, balcao.ViewUnassigned: 5, balcao.ViewPendingRequester: 1,
 		balcao.ViewPendingApproval: 1, balcao.ViewDueSoon: 3, balcao.ViewTeam: 4}
 	for v, n := range want {
@@ -214,9 +215,19 @@ func testDeskViews(t *testing.T, open Opener) {
 	if c.Teams[f.cit.ID] != 4 || c.Teams[f.rnu.ID] != 1 {
 		t.Errorf("team counts %v", c.Teams)
 	}
-	c = must[*balcao.DeskCounts](t)(s.DeskCounts(ctx, balcao.DeskFilter{Scope: agentScope, UserID: f.agent.ID, DueBefore: due}))
+	c = must[*balcao.DeskCounts](t)(s.DeskCounts(ctx, balcao.DeskFilter{Scope: agentScope, UserID: f.agent.ID, DueBefore: due}, teams))
 	if c.Views[balcao.ViewAll] != 6 || c.Teams[f.rnu.ID] != 0 || c.Views[balcao.ViewDueSoon] != 2 {
 		t.Errorf("scoped counts %v %v", c.Views, c.Teams)
+	}
+	// Filters apply to the counts.
+	c = must[*balcao.DeskCounts](t)(s.DeskCounts(ctx, balcao.DeskFilter{Scope: all, UserID: f.agent.ID, DueBefore: due, Channel: balcao.ChannelPhone}, teams))
+	if c.Views[balcao.ViewAll] != 1 || c.Views[balcao.ViewUnassigned] != 1 || c.Views[balcao.ViewMine] != 0 || c.Teams[f.cit.ID] != 1 {
+		t.Errorf("filtered counts %v %v", c.Views, c.Teams)
+	}
+	// Counting stops past the cap.
+	c = must[*balcao.DeskCounts](t)(s.DeskCounts(ctx, balcao.DeskFilter{Scope: all, UserID: f.agent.ID, DueBefore: due, CountLimit: 2}, teams))
+	if c.Views[balcao.ViewAll] != 3 || c.Views[balcao.ViewMine] != 1 || c.Teams[f.cit.ID] != 3 || c.Teams[f.rnu.ID] != 1 {
+		t.Errorf("capped counts %v %v", c.Views, c.Teams)
 	}
 }
 

@@ -22,10 +22,11 @@ CREATE TABLE login_failures (
 
 CREATE INDEX team_members_user ON team_members (user_id, team_id);
 
--- Queue views: open tickets by due time (unassigned, SLA at risk), by
--- assignee (mine), and any state by status and due time (pending views).
-CREATE INDEX tickets_open_due ON tickets (due_at, id)
-    WHERE status IN ('new', 'open', 'pending_requester', 'pending_approval');
+-- Queue views: every ticket by due time (all, SLA at risk), open tickets
+-- by assignee (mine, unassigned), and by status and due time (pending views).
+CREATE INDEX tickets_due ON tickets (due_at, id);
 CREATE INDEX tickets_assignee_due ON tickets (assignee_id, due_at, id)
     WHERE status IN ('new', 'open', 'pending_requester', 'pending_approval');
 CREATE INDEX tickets_status_due ON tickets (status, due_at, id);
+-- The counts of the views read only this index (no table row per ticket).
+CREATE INDEX tickets_counts ON tickets (status, team_id, assignee_id, due_at);
