@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"balcao"
+	"balcao/desk"
+	"balcao/intake"
 )
 
 // chromiumPath finds Debian's chromium. Without it the browser tests skip,
@@ -148,7 +150,9 @@ func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
 	axe := axeSource(t)
-	e := newEnv(t)
+	e := newEnv(t, func(s *desk.Server) {
+		s.Replier = intake.New(intake.Config{Catalog: s.Catalog, Store: s.Store, Clock: s.Clock, Host: "desk.example"})
+	})
 	if err := e.store.CreateOrganisation(context.Background(), &balcao.Organisation{Code: "3110511", Name: "USF Arco-Íris"}); err != nil {
 		t.Fatal(err)
 	}
@@ -225,6 +229,22 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("status %q", status)
 	}
 	checkAxe(t, ctx, axe, "ticket after an action")
+
+	// Reply, waiting for the requester; an empty reply first shows its error.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form.reply button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reply-error`)),
+	)
+	checkAxe(t, ctx, axe, "ticket with a form error")
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#reply`), "Bom dia, falta o número de utente."),
+		chromedp.Click(chromedp.CSS(`#wait`)),
+		chromedp.Click(chromedp.CSS(`form.reply button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.Search(`//p[@class="status" and contains(., "fila de envio")]`)),
+	)
+	if got, _ := e.store.TicketByNumber(context.Background(), tk.Number); got.Status != balcao.StatusPendingRequester {
+		t.Fatalf("after the reply the ticket is %s", got.Status)
+	}
 
 	// The English console, and the password page.
 	do(t, ctx,

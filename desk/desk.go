@@ -22,6 +22,7 @@ import (
 
 	"balcao"
 	"balcao/catalog"
+	"balcao/intake"
 )
 
 //go:embed templates/*.html
@@ -52,9 +53,18 @@ type Server struct {
 	DueSoon time.Duration
 	// Location is the time zone of the times shown (default Europe/Lisbon).
 	Location *time.Location
+	// Replier sends agents' answers by email (intake.Intake); without one
+	// the console offers no reply.
+	Replier Replier
 
 	pages  *pageSet
 	static map[string]staticFile
+}
+
+// Replier composes an answer to a ticket's requester, stores it and queues
+// it for sending, inside the caller's transaction.
+type Replier interface {
+	Reply(tx balcao.Tx, t *balcao.Ticket, r intake.AgentReply) (*balcao.Message, error)
 }
 
 type staticFile struct {
@@ -102,6 +112,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /desk/tickets/{number}/assign", s.staff(s.assign))
 	mux.HandleFunc("POST /desk/tickets/{number}/status", s.staff(s.changeStatus))
 	mux.HandleFunc("POST /desk/tickets/{number}/note", s.staff(s.addNote))
+	mux.HandleFunc("POST /desk/tickets/{number}/reply", s.staff(s.reply))
 	mux.HandleFunc("/desk/", s.notFound)
 
 	cop := http.NewCrossOriginProtection()

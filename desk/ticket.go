@@ -12,6 +12,7 @@ import (
 
 	"balcao"
 	"balcao/catalog"
+	"balcao/intake"
 	"balcao/mail"
 )
 
@@ -55,6 +56,12 @@ type ticketPage struct {
 	MineToTake  bool // the viewer may take the ticket
 	Assigned    bool // the viewer holds the ticket
 	Note        string
+	CanReply    bool
+	CanWait     bool // a reply may also move the ticket to pending_requester
+	Reply       string
+
+	thread    []string // Message-IDs, oldest first
+	addresses []string // where the requester wrote to
 }
 
 // loadTicket finds the ticket of the URL and checks the viewer may see it;
@@ -109,6 +116,12 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 	p.RequestType = s.requestTypeTitle(t.RequestType, p.L)
 	p.Fields, p.Problems = s.fieldRows(t, p.L)
 	for _, m := range msgs {
+		if m.MessageID != "" {
+			p.thread = append(p.thread, m.MessageID)
+		}
+		if m.Direction == balcao.DirectionIn {
+			p.addresses = append(p.addresses, m.To...)
+		}
 		mv := messageView{M: m, Direction: p.L.T("dir." + string(m.Direction))}
 		mv.Main = mail.StripQuoted(m.Text)
 		mv.Quoted = strings.TrimSpace(mv.Main) != strings.TrimSpace(m.Text)
@@ -134,6 +147,8 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 		}
 		p.Next = append(p.Next, option{Value: string(st), Label: st.Label(p.L.Lang)})
 	}
+	p.CanReply = s.Replier != nil && !t.Status.Terminal()
+	p.CanWait = t.Status != balcao.StatusPendingRequester && balcao.CheckTransition(t.Status, balcao.StatusPendingRequester) == nil
 	p.Assigned = t.AssigneeID == v.User.ID
 	p.MineToTake = !p.Assigned && !t.Status.Terminal()
 	return nil
@@ -420,4 +435,56 @@ func (s *Server) addNote(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	afterAction(w, r, t, "note")
+}
+
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, v *viewer) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	text := strings.TrimSpace(r.PostFormValue("text"))
+	keep := func(p *ticketPage) { p.Reply = r.PostFormValue("text") }
+	if s.Replier == nil || t.Status.Terminal() {
+		s.renderError(w, r, v, http.StatusNotFound, "error.notfound")
+		return
+	}
+	if text == "" {
+		s.actionError(w, r, v, t, "reply", "action.reply.empty", keep)
+		return
+	}
+	// The thread and the addresses come from the page's own reading of
+	// the ticket, outside the write transaction.
+	p := &ticketPage{page: s.newPage(r, v, "ticket.title", t.Number)}
+	if err := s.fillTicket(r, v, t, p); err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	now := s.Clock.Now()
+	wait := r.PostFormValue("wait") != "" && p.CanWait
+	err = s.Store.Update(r.Context(), func(tx balcao.Tx) error {
+		cur, err := tx.TicketByID(t.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Replier.Reply(tx, cur, intake.AgentReply{Text: text, Author: v.actor(), Thread: p.thread,
+			Addresses: p.addresses, Now: now}); err != nil {
+			return err
+		}
+		if wait {
+			_, err = tx.ChangeStatus(t.ID, balcao.StatusPendingRequester, v.actor(), "", now)
+		}
+		return err
+	})
+	switch balcao.ErrorCode(err) {
+	case "":
+		afterAction(w, r, t, "reply")
+	case balcao.EINVALID:
+		s.actionError(w, r, v, t, "reply", "action.reply.noemail", keep)
+	case balcao.ECONFLICT:
+		s.actionError(w, r, v, t, "reply", "action.conflict", keep)
+	default:
+		s.serverError(w, r, v, err)
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"balcao"
+	"balcao/desk"
+	"balcao/intake"
 )
 
 func TestTicketPage(t *testing.T) {
@@ -98,4 +100,58 @@ func TestTicketActions(t *testing.T) {
 	if got.AssigneeID != 0 {
 		t.Fatal("still assigned")
 	}
+}
+
+func TestReply(t *testing.T) {
+	e := newEnv(t, func(s *desk.Server) {
+		s.Replier = intake.New(intake.Config{Catalog: s.Catalog, Store: s.Store, Clock: s.Clock, Host: "desk.example"})
+	})
+	tk := e.ticket(func(nt *balcao.NewTicket) {
+		nt.Message.MessageID = "pedido-1@usf.min-saude.pt"
+		nt.Message.To = []string{"servicedesk@spms.min-saude.pt"}
+	})
+	c := e.signedIn("agente@desk.pt")
+	path := "/desk/tickets/" + string(tk.Number)
+	wantBody(t, e.get(c, path), `<label for="reply">Resposta (segue por email para o requerente)`, `<label for="wait">`)
+
+	r := e.post(c, path+"/reply", url.Values{"text": {"  "}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, "Resposta: escreva a resposta antes de a enviar.", `href="#reply"`)
+
+	r = e.post(c, path+"/reply", url.Values{"text": {"Bom dia,\nfalta o número de utente."}, "wait": {"1"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, e.get(c, path+"?done=reply"), "Resposta guardada e posta na fila de envio.", "Enviada · Email", "falta o número de utente.")
+
+	got, _ := e.store.TicketByNumber(ctx, tk.Number)
+	if got.Status != balcao.StatusPendingRequester {
+		t.Fatalf("status %s", got.Status)
+	}
+	msgs, _ := e.store.Messages(ctx, tk.ID)
+	last := msgs[len(msgs)-1]
+	if last.Direction != balcao.DirectionOut || last.AuthorID != e.agent.ID || last.Auto || last.To[0] != "ana.costa@usf.min-saude.pt" {
+		t.Fatalf("stored answer %+v", last)
+	}
+	out, err := e.store.ListOutbox(ctx, balcao.OutboxPending, 10)
+	if err != nil || len(out) != 1 {
+		t.Fatalf("outbox %v %v", out, err)
+	}
+	raw := string(out[0].Raw)
+	for _, want := range []string{"In-Reply-To: <pedido-1@usf.min-saude.pt>", "[#" + string(tk.Number) + "]", "servicedesk@spms.min-saude.pt"} {
+		if !strings.Contains(raw, want) {
+			t.Fatalf("queued mail lacks %q:\n%s", want, raw)
+		}
+	}
+	if strings.Contains(raw, "Auto-Submitted") || out[0].Auto {
+		t.Fatalf("a person's answer marked automatic:\n%s", raw)
+	}
+
+	// A ticket of a service without email cannot be answered by email.
+	triage := e.ticket(func(nt *balcao.NewTicket) {
+		nt.RequestType = ""
+		nt.Service = ""
+		nt.Message.To = []string{"outro@exemplo.pt"}
+	})
+	r = e.post(c, "/desk/tickets/"+string(triage.Number)+"/reply", url.Values{"text": {"Olá"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, "o serviço deste pedido não recebe email", ">Olá</textarea>")
 }
