@@ -204,6 +204,10 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.Search(`//caption[contains(., ": 1 pedido")]`)),
 	)
+	// htmx swapped the queue in place; keyboard focus stays on the button.
+	if focused := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); focused != "apply-filters" {
+		t.Errorf("after filtering, focus is on %q, want the apply button", focused)
+	}
 	checkAxe(t, ctx, axe, "filtered queue")
 
 	do(t, ctx,

@@ -54,9 +54,6 @@ func (l Localizer) T(key string, args ...any) string {
 	return s
 }
 
-// HTMLLang is the value of the html element's lang attribute.
-func (l Localizer) HTMLLang() string { return l.Lang }
-
 const langCookie = "balcao_lang"
 
 // pickLanguage chooses the language of a response: the switch's cookie,

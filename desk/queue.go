@@ -10,6 +10,7 @@ import (
 )
 
 type viewLink struct {
+	ID      string // keeps keyboard focus on the link when htmx swaps the queue
 	Label   string
 	Count   string
 	URL     string
@@ -188,10 +189,10 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 		if vw == balcao.ViewTeam {
 			continue
 		}
-		p.Views = append(p.Views, viewLink{Label: p.L.T("view." + string(vw)), Count: countText(counts.Views[vw]), URL: link(vw, ""), Current: vw == view})
+		p.Views = append(p.Views, viewLink{ID: "view-" + string(vw), Label: p.L.T("view." + string(vw)), Count: countText(counts.Views[vw]), URL: link(vw, ""), Current: vw == view})
 	}
 	for _, t := range teams {
-		p.Teams = append(p.Teams, viewLink{Label: t.Name, Count: countText(counts.Teams[t.ID]), URL: link(balcao.ViewTeam, t.Code),
+		p.Teams = append(p.Teams, viewLink{ID: "team-" + t.Code, Label: t.Name, Count: countText(counts.Teams[t.ID]), URL: link(balcao.ViewTeam, t.Code),
 			Current: view == balcao.ViewTeam && team != nil && team.ID == t.ID})
 	}
 	p.View = string(view)

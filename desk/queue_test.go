@@ -69,7 +69,7 @@ func TestQueue(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	// "mine" is the default view; counts are shown for every view.
 	wantBody(t, r, "Os meus pedidos: 1 pedido(s)", string(mine.Number), "Pedido meu", "Ana Costa", "USF Arco-Íris",
-		"Problema/Erro aplicação local (SAM-CS)", "faltam 1 h 00 min", `aria-current="page">Os meus pedidos <span class="count">1</span>`,
+		"Problema/Erro aplicação local (SAM-CS)", "faltam 1 h 00 min", `id="view-mine" aria-current="page">Os meus pedidos <span class="count">1</span>`,
 		`Sem responsável <span class="count">4</span>`, `Aguarda requerente <span class="count">1</span>`,
 		`Aguarda aprovação <span class="count">1</span>`, `SLA em risco <span class="count">2</span>`, `Todos <span class="count">5</span>`,
 		`SPMS – CIT <span class="count">5</span>`)

@@ -371,6 +371,7 @@ func (s *Server) actionError(w http.ResponseWriter, r *http.Request, v *viewer, 
 		s.serverError(w, r, v, err)
 		return
 	}
+	p.Here = ticketURL(t) // the language switch returns to the page, not to the form's target
 	p.addError(field, p.L.T(key))
 	if form != nil {
 		form(p)
