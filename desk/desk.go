@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"runtime/debug"
 	"strings"
@@ -56,6 +57,10 @@ type Server struct {
 	// Replier sends agents' answers by email (intake.Intake); without one
 	// the console offers no reply.
 	Replier Replier
+	// BaseURL is the public URL of the service (BALCAO_BASE_URL). Forms
+	// posted from its origin are accepted even when a reverse proxy hands
+	// the console another Host and the browser sends no Sec-Fetch-Site.
+	BaseURL string
 
 	pages  *pageSet
 	static map[string]staticFile
@@ -117,6 +122,11 @@ func (s *Server) Handler() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	if u, err := url.Parse(s.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			s.Logger.Warn("desk: base URL not usable as a trusted origin", "base_url", s.BaseURL, "err", err)
+		}
+	}
 	return s.recoverer(s.headers(cop.Handler(mux)))
 }
 

@@ -305,6 +305,13 @@ func TestCrossOriginRefused(t *testing.T) {
 	if msgs, _ := e.store.Messages(ctx, tk.ID); len(msgs) != 1 {
 		t.Fatalf("a refused form wrote: %d messages", len(msgs))
 	}
+	// A form from the public origin goes through even when the Host seen
+	// here is another (a reverse proxy), as does one from the page itself.
+	pc := newEnv(t, func(s *desk.Server) { s.BaseURL = "https://balcao.example.pt/" })
+	pr := pc.post(pc.client(), "/login", url.Values{"email": {"agente@desk.pt"}, "password": {password}}, "Origin", "https://balcao.example.pt")
+	wantStatus(t, pr, http.StatusSeeOther)
+	pr = pc.post(pc.client(), "/login", url.Values{"email": {"agente@desk.pt"}, "password": {password}}, "Origin", "https://other.example.pt")
+	wantStatus(t, pr, http.StatusForbidden)
 	// The same form from the console's own page goes through.
 	r = e.post(c, "/desk/tickets/"+string(tk.Number)+"/note", url.Values{"text": {"nota"}}, "Sec-Fetch-Site", "same-origin")
 	wantStatus(t, r, http.StatusSeeOther)

@@ -54,7 +54,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	in := newIntake(cfg, store, cat, log)
 	srv := &web.Server{Store: store, Catalog: cat, Notifier: in, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
 	console := &desk.Server{Store: store, Catalog: cat, Clock: balcao.SystemClock{}, Logger: log, Replier: in,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")}
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), BaseURL: cfg.BaseURL}
 	root := http.NewServeMux()
 	root.Handle("/", srv.Handler())
 	consoleHandler := console.Handler()
