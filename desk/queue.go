@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"balcao"
 	"balcao/catalog"
@@ -27,10 +28,13 @@ type optGroup struct {
 	Options []option
 }
 
+// queueRow is one ticket of a queue with its texts ready: a page has 50,
+// and calling the template's functions for each cell cost a third of the
+// page's time.
 type queueRow struct {
-	T           *balcao.Ticket
-	URL         string
-	RequestType string
+	T                                   *balcao.Ticket
+	URL, RequestType, Requester         string
+	Status, Priority, Due, DueISO, Late string
 }
 
 type queuePage struct {
@@ -205,7 +209,19 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	p.Caption = p.L.T("queue.caption", label, countText(count))
 	for _, t := range list.Tickets {
-		p.Rows = append(p.Rows, queueRow{T: t, URL: "/desk/tickets/" + url.PathEscape(string(t.Number)), RequestType: s.requestTypeTitle(t.RequestType, p.L)})
+		row := queueRow{T: t, URL: "/desk/tickets/" + url.PathEscape(string(t.Number)), RequestType: s.requestTypeTitle(t.RequestType, p.L),
+			Requester: t.RequesterName, Status: t.Status.Label(p.L.Lang), Priority: p.L.T("priority." + strconv.Itoa(t.Priority)),
+			Due: s.dueLeft(p.L, t.DueAt)}
+		if row.Requester == "" {
+			row.Requester = t.RequesterEmail
+		}
+		if !t.DueAt.IsZero() {
+			row.DueISO = t.DueAt.UTC().Format(time.RFC3339)
+			if t.DueAt.Before(now) {
+				row.Late = "late"
+			}
+		}
+		p.Rows = append(p.Rows, row)
 	}
 	cur := url.Values{}
 	for k, x := range q {
