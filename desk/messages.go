@@ -173,6 +173,7 @@ var messages = map[string]msg{
 	"events.who":     {"Quem", "Quem", "Who", "Quién"},
 	"events.what":    {"O quê", "O quê", "What", "Qué"},
 	"events.reason":  {"Motivo: %s", "Motivo: %s", "Reason: %s", "Motivo: %s"},
+	"events.system":  {"Sistema", "Sistema", "System", "Sistema"},
 	"event.created":  {"Pedido criado", "Chamado criado", "Ticket created", "Solicitud creada"},
 	"event.status":   {"Estado", "Status", "State", "Estado"},
 	"event.message":  {"Mensagem", "Mensagem", "Message", "Mensaje"},

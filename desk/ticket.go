@@ -39,6 +39,7 @@ type fileLink struct {
 
 type eventView struct {
 	E      *balcao.Event
+	Who    string
 	What   string
 	Change string
 }
@@ -155,7 +156,10 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 }
 
 func (s *Server) eventView(e *balcao.Event, l Localizer) eventView {
-	ev := eventView{E: e}
+	ev := eventView{E: e, Who: e.ActorName}
+	if e.ActorID == 0 && e.ActorName == balcao.SystemActor.Name {
+		ev.Who = l.T("events.system")
+	}
 	if _, ok := messages["event."+string(e.Kind)]; ok {
 		ev.What = l.T("event." + string(e.Kind))
 	} else {
