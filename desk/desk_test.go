@@ -20,6 +20,7 @@ import (
 	"balcao/secret"
 	"balcao/sqldb"
 	"balcao/sqlite"
+	"balcao/storetest"
 )
 
 var ctx = context.Background()
@@ -48,6 +49,19 @@ func newEnv(t *testing.T, configure ...func(*desk.Server)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return newEnvOn(t, store, configure...)
+}
+
+// onBothDatabases runs a test on SQLite and, where BALCAO_TEST_POSTGRES_URL
+// names a server (always in CI), on PostgreSQL.
+func onBothDatabases(t *testing.T, test func(t *testing.T, e *env), configure ...func(*desk.Server)) {
+	for name, open := range storetest.Databases(t) {
+		t.Run(name, func(t *testing.T) { test(t, newEnvOn(t, open(t), configure...)) })
+	}
+}
+
+func newEnvOn(t *testing.T, store *sqldb.DB, configure ...func(*desk.Server)) *env {
+	t.Helper()
 	cat, err := catalog.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -177,8 +191,9 @@ func wantNotBody(t *testing.T, r resp, parts ...string) {
 	}
 }
 
-func TestSignInAndOut(t *testing.T) {
-	e := newEnv(t)
+func TestSignInAndOut(t *testing.T) { onBothDatabases(t, testSignInAndOut) }
+
+func testSignInAndOut(t *testing.T, e *env) {
 	c := e.client()
 	r := e.get(c, "/desk/?view=all")
 	wantStatus(t, r, http.StatusSeeOther)
@@ -252,8 +267,9 @@ func TestSecureCookie(t *testing.T) {
 	}
 }
 
-func TestLockout(t *testing.T) {
-	e := newEnv(t)
+func TestLockout(t *testing.T) { onBothDatabases(t, testLockout) }
+
+func testLockout(t *testing.T, e *env) {
 	c := e.client()
 	for i := range 5 {
 		r := e.login(c, "agente@desk.pt", "errada-errada-errada")

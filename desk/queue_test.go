@@ -37,8 +37,9 @@ func (e *env) ticket(mod func(*balcao.NewTicket)) *balcao.Ticket {
 	return t
 }
 
-func TestQueue(t *testing.T) {
-	e := newEnv(t)
+func TestQueue(t *testing.T) { onBothDatabases(t, testQueue) }
+
+func testQueue(t *testing.T, e *env) {
 	if err := e.store.CreateOrganisation(ctx, &balcao.Organisation{Code: "3110511", Name: "USF Arco-Íris"}); err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,9 @@ import (
 	"balcao/intake"
 )
 
-func TestTicketPage(t *testing.T) {
-	e := newEnv(t)
+func TestTicketPage(t *testing.T) { onBothDatabases(t, testTicketPage) }
+
+func testTicketPage(t *testing.T, e *env) {
 	tk := e.ticket(nil)
 	c := e.signedIn("agente@desk.pt")
 	path := "/desk/tickets/" + string(tk.Number)
@@ -64,8 +65,9 @@ func TestTicketPage(t *testing.T) {
 	wantNotBody(t, r, other.Subject)
 }
 
-func TestTicketActions(t *testing.T) {
-	e := newEnv(t)
+func TestTicketActions(t *testing.T) { onBothDatabases(t, testTicketActions) }
+
+func testTicketActions(t *testing.T, e *env) {
 	tk := e.ticket(nil)
 	c := e.signedIn("agente@desk.pt")
 	path := "/desk/tickets/" + string(tk.Number)
@@ -103,9 +105,12 @@ func TestTicketActions(t *testing.T) {
 }
 
 func TestReply(t *testing.T) {
-	e := newEnv(t, func(s *desk.Server) {
+	onBothDatabases(t, testReply, func(s *desk.Server) {
 		s.Replier = intake.New(intake.Config{Catalog: s.Catalog, Store: s.Store, Clock: s.Clock, Host: "desk.example"})
 	})
+}
+
+func testReply(t *testing.T, e *env) {
 	tk := e.ticket(func(nt *balcao.NewTicket) {
 		nt.Message.MessageID = "pedido-1@usf.min-saude.pt"
 		nt.Message.To = []string{"servicedesk@spms.min-saude.pt"}
