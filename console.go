@@ -101,6 +101,10 @@ type DeskCounts struct {
 	Teams map[int64]int
 }
 
+// EventReveal records that a member of staff was shown a masked personal
+// identifier of a ticket (Field is its key path).
+const EventReveal EventKind = "reveal"
+
 // DeskStore is what the agent console needs from storage beyond the rest
 // of Store.
 type DeskStore interface {
@@ -138,6 +142,9 @@ type DeskStore interface {
 	// DeskCounts counts the tickets of every view under f's scope and
 	// filters, for the teams given (the viewer's teams, or all for an admin).
 	DeskCounts(ctx context.Context, f DeskFilter, teamIDs []int64) (*DeskCounts, error)
+	// RecordEvent appends an event that changes nothing else on the ticket
+	// (a reveal of a masked identifier).
+	RecordEvent(ctx context.Context, e *Event) error
 	// AssignTicket gives a ticket to a user (0 takes it from whoever holds
 	// it), recording an event.
 	AssignTicket(ctx context.Context, ticketID, assigneeID int64, actor Actor, now time.Time) (*Ticket, error)

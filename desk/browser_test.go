@@ -156,7 +156,7 @@ func TestBrowser(t *testing.T) {
 	if err := e.store.CreateOrganisation(context.Background(), &balcao.Organisation{Code: "3110511", Name: "USF Arco-Íris"}); err != nil {
 		t.Fatal(err)
 	}
-	tk := e.ticket(func(nt *balcao.NewTicket) { nt.OrganisationCode = "3110511" })
+	tk := e.ticket(func(nt *balcao.NewTicket) { nt.OrganisationCode = "3110511"; nt.Fields["utente.niss"] = "11234567892" })
 	e.ticket(func(nt *balcao.NewTicket) {
 		nt.Subject = "Pedido atrasado"
 		nt.DueAt = T0.Add(-time.Hour)
@@ -222,6 +222,12 @@ func TestBrowser(t *testing.T) {
 	// Open the folded parts so that axe checks them too.
 	run(t, ctx, chromedp.Evaluate[bool](`document.querySelectorAll('details').forEach(d => d.open = true); true`))
 	checkAxe(t, ctx, axe, "ticket")
+
+	// A masked identifier is shown on request.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form[action$="/reveal"] button`)),
+		chromedp.WaitVisible(chromedp.Search(`//td[text()="11234567892"]`)),
+	)
 
 	// Assign to me with the keyboard only: focus the button, press Enter.
 	do(t, ctx,

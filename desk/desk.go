@@ -118,6 +118,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /desk/tickets/{number}/status", s.staff(s.changeStatus))
 	mux.HandleFunc("POST /desk/tickets/{number}/note", s.staff(s.addNote))
 	mux.HandleFunc("POST /desk/tickets/{number}/reply", s.staff(s.reply))
+	mux.HandleFunc("POST /desk/tickets/{number}/reveal", s.staff(s.reveal))
 	mux.HandleFunc("/desk/", s.notFound)
 
 	cop := http.NewCrossOriginProtection()

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"balcao"
 	"balcao/catalog"
@@ -20,6 +21,26 @@ type fieldRow struct {
 	Key, Label, Value string
 	State             string // ok, missing, invalid, warning
 	Problem           string
+	// Masked rows show Display (the last characters only) and a button
+	// that reveals the value, recording the reveal in the history.
+	Masked  bool
+	Display string
+}
+
+// personalKinds are the field types that identify a person; their values
+// are masked until a member of staff asks to see them.
+var personalKinds = map[string]bool{"niss": true, "nif": true, "nnu": true, "cc": true, "cpf": true, "cns": true}
+
+// revealWindow is how long a reveal keeps a value shown to whoever asked.
+const revealWindow = 15 * time.Minute
+
+// mask hides all but the last three characters of an identifier.
+func mask(v string) string {
+	r := []rune(v)
+	if len(r) <= 4 {
+		return strings.Repeat("•", len(r))
+	}
+	return strings.Repeat("•", len(r)-3) + string(r[len(r)-3:])
 }
 
 type messageView struct {
@@ -57,6 +78,7 @@ type ticketPage struct {
 	MineToTake  bool // the viewer may take the ticket
 	Assigned    bool // the viewer holds the ticket
 	Note        string
+	HasMasked   bool
 	CanReply    bool
 	CanWait     bool // a reply may also move the ticket to pending_requester
 	Reply       string
@@ -115,7 +137,16 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 	}
 	p.T, p.URL = t, ticketURL(t)
 	p.RequestType = s.requestTypeTitle(t.RequestType, p.L)
-	p.Fields, p.Problems = s.fieldRows(t, p.L)
+	revealed := map[string]bool{}
+	for _, e := range events {
+		if e.Kind == balcao.EventReveal && e.ActorID == v.User.ID && s.Clock.Now().Sub(e.CreatedAt) < revealWindow {
+			revealed[e.Field] = true
+		}
+	}
+	p.Fields, p.Problems = s.fieldRows(t, p.L, revealed)
+	for _, f := range p.Fields {
+		p.HasMasked = p.HasMasked || f.Masked
+	}
 	for _, m := range msgs {
 		if m.MessageID != "" {
 			p.thread = append(p.thread, m.MessageID)
@@ -177,6 +208,8 @@ func (s *Server) eventView(e *balcao.Event, l Localizer) eventView {
 		return v
 	}
 	switch e.Kind {
+	case balcao.EventReveal:
+		ev.Change = e.Field
 	case balcao.EventCreated:
 		ev.Change = show(e.To)
 	case balcao.EventMessage:
@@ -194,8 +227,9 @@ var indexRE = regexp.MustCompile(`\[\d+\]`)
 
 // fieldRows lists a ticket's structured values in catalogue order, each
 // marked valid, missing or invalid from the ticket's open problems.
-func (s *Server) fieldRows(t *balcao.Ticket, l Localizer) ([]fieldRow, int) {
+func (s *Server) fieldRows(t *balcao.Ticket, l Localizer, revealed map[string]bool) ([]fieldRow, int) {
 	labels := map[string]string{}
+	kinds := map[string]string{}
 	var order []string
 	if s.Catalog != nil {
 		if rt := s.Catalog.RequestType(t.RequestType); rt != nil {
@@ -208,6 +242,7 @@ func (s *Server) fieldRows(t *balcao.Ticket, l Localizer) ([]fieldRow, int) {
 						continue
 					}
 					labels[key] = f.Label.Get(l.Lang)
+					kinds[key] = f.Type
 					order = append(order, key)
 				}
 			}
@@ -267,6 +302,9 @@ func (s *Server) fieldRows(t *balcao.Ticket, l Localizer) ([]fieldRow, int) {
 		}
 		if row.Label == "" {
 			row.Label = k
+		}
+		if personalKinds[kinds[indexRE.ReplaceAllString(k, "")]] && row.Value != "" && !revealed[k] {
+			row.Masked, row.Display = true, mask(row.Value)
 		}
 		rows = append(rows, row)
 	}
@@ -492,4 +530,30 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, v *viewer) {
 	default:
 		s.serverError(w, r, v, err)
 	}
+}
+
+// reveal shows a masked identifier to the viewer for a while, recording
+// who saw which value when.
+func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	key := r.PostFormValue("field")
+	rows, _ := s.fieldRows(t, Localizer{Lang: languages[0]}, nil)
+	ok := false
+	for _, row := range rows {
+		ok = ok || (row.Key == key && row.Masked)
+	}
+	if !ok {
+		s.renderError(w, r, v, http.StatusNotFound, "error.notfound")
+		return
+	}
+	e := &balcao.Event{TicketID: t.ID, ActorID: v.User.ID, ActorName: v.actor().Name, Kind: balcao.EventReveal, Field: key, CreatedAt: s.Clock.Now()}
+	if err := s.Store.RecordEvent(r.Context(), e); err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, ticketURL(t)+"#field-"+url.PathEscape(key), http.StatusSeeOther)
 }

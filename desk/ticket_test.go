@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"balcao"
 	"balcao/desk"
@@ -159,4 +160,32 @@ func testReply(t *testing.T, e *env) {
 	r = e.post(c, "/desk/tickets/"+string(triage.Number)+"/reply", url.Values{"text": {"Olá"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	wantBody(t, r, "o serviço deste pedido não recebe email", ">Olá</textarea>")
+}
+
+func TestRevealIdentifier(t *testing.T) {
+	e := newEnv(t)
+	tk := e.ticket(func(nt *balcao.NewTicket) { nt.Fields["utente.niss"] = "11234567892" })
+	c := e.signedIn("agente@desk.pt")
+	path := "/desk/tickets/" + string(tk.Number)
+	r := e.get(c, path)
+	wantBody(t, r, "••••••••892", "Os identificadores pessoais estão ocultos", `aria-label="Mostrar NISS (fica registado no histórico)"`)
+	wantNotBody(t, r, "11234567892")
+
+	wantStatus(t, e.post(c, path+"/reveal", url.Values{"field": {"descricao"}}), http.StatusNotFound)
+	r = e.post(c, path+"/reveal", url.Values{"field": {"utente.niss"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	r = e.get(c, path)
+	wantBody(t, r, "11234567892", "Identificador mostrado: utente.niss")
+
+	// Someone else still sees it masked; the reveal lasts a while only.
+	other := e.user("outro@desk.pt", balcao.RoleAdmin)
+	_ = other
+	wantNotBody(t, e.get(e.signedIn("outro@desk.pt"), path), "<td>11234567892")
+	e.clock.Advance(16 * time.Minute)
+	c = e.signedIn("agente@desk.pt")
+	wantBody(t, e.get(c, path), "••••••••892")
+	ev, _ := e.store.Events(ctx, tk.ID)
+	if last := ev[len(ev)-1]; last.Kind != balcao.EventReveal || last.ActorID != e.agent.ID {
+		t.Fatalf("last event %+v", last)
+	}
 }

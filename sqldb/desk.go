@@ -310,3 +310,23 @@ func (db *DB) AssignTicket(ctx context.Context, ticketID, assigneeID int64, acto
 	}
 	return db.ticketBy(ctx, "t.id = ?", ticketID)
 }
+
+// RecordEvent appends an event to a ticket's history.
+func (db *DB) RecordEvent(ctx context.Context, e *balcao.Event) error {
+	if e.Kind == "" || e.TicketID == 0 {
+		return balcao.Errorf(balcao.EINVALID, "an event needs a ticket and a kind")
+	}
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = time.Now().UTC()
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if e.ActorName == "" {
+			e.ActorName = balcao.SystemActor.Name
+		}
+		return db.insertEvent(ctx, tx, e)
+	})
+	if err != nil && strings.Contains(strings.ToLower(err.Error()), "foreign") {
+		return balcao.Errorf(balcao.ENOTFOUND, "no ticket with id %d", e.TicketID)
+	}
+	return err
+}

@@ -18,6 +18,7 @@ func RunDesk(t *testing.T, open Opener) {
 	t.Run("DeskViews", func(t *testing.T) { testDeskViews(t, open) })
 	t.Run("DeskFiltersAndPages", func(t *testing.T) { testDeskFiltersAndPages(t, open) })
 	t.Run("AssignTicket", func(t *testing.T) { testAssignTicket(t, open) })
+	t.Run("RecordEvent", func(t *testing.T) { testRecordEvent(t, open) })
 }
 
 func testSessions(t *testing.T, open Opener) {
@@ -320,4 +321,28 @@ func testAssignTicket(t *testing.T, open Opener) {
 	if want := []string{">agente@desk.pt", "agente@desk.pt>"}; !slices.Equal(assigns, want) {
 		t.Fatalf("assign events %v, want %v", assigns, want)
 	}
+}
+
+func testRecordEvent(t *testing.T, open Opener) {
+	s, _ := open(t)
+	setupTeam(t, s)
+	tk := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("a@usf.pt", T0)))
+	ag := &balcao.User{Email: "agente@desk.pt", Name: "Agente", Role: balcao.RoleAgent}
+	must[struct{}](t)(struct{}{}, s.CreateUser(ctx, ag))
+	e := &balcao.Event{TicketID: tk.ID, ActorID: ag.ID, ActorName: "Agente", Kind: balcao.EventReveal, Field: "utente.niss", CreatedAt: T0.Add(time.Minute)}
+	must[struct{}](t)(struct{}{}, s.RecordEvent(ctx, e))
+	if e.ID == 0 {
+		t.Fatal("no id")
+	}
+	ev := must[[]*balcao.Event](t)(s.Events(ctx, tk.ID))
+	last := ev[len(ev)-1]
+	if last.Kind != balcao.EventReveal || last.Field != "utente.niss" || last.ActorID != ag.ID || !last.CreatedAt.Equal(T0.Add(time.Minute)) {
+		t.Fatalf("recorded %+v", last)
+	}
+	got := must[*balcao.Ticket](t)(s.TicketByNumber(ctx, tk.Number))
+	if !got.UpdatedAt.Equal(tk.UpdatedAt) {
+		t.Fatalf("a reveal changed the ticket's update time: %v", got.UpdatedAt)
+	}
+	wantCode(t, s.RecordEvent(ctx, &balcao.Event{TicketID: tk.ID}), balcao.EINVALID)
+	wantCode(t, s.RecordEvent(ctx, &balcao.Event{TicketID: 999999, Kind: balcao.EventReveal}), balcao.ENOTFOUND)
 }
