@@ -79,6 +79,9 @@ type ticketPage struct {
 	Assigned    bool // the viewer holds the ticket
 	Note        string
 	HasMasked   bool
+	Impacts     []option // 1 high … 3 low, the current one selected
+	Urgencies   []option
+	Reason      string
 	CanReply    bool
 	CanWait     bool // a reply may also move the ticket to pending_requester
 	Reply       string
@@ -178,6 +181,10 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 			continue // a merge names the other ticket: not a plain state change
 		}
 		p.Next = append(p.Next, option{Value: string(st), Label: st.Label(p.L.Lang)})
+	}
+	for n := 1; n <= 3; n++ {
+		p.Impacts = append(p.Impacts, option{strconv.Itoa(n), p.L.T("level." + strconv.Itoa(n)), n == t.Impact})
+		p.Urgencies = append(p.Urgencies, option{strconv.Itoa(n), p.L.T("level." + strconv.Itoa(n)), n == t.Urgency})
 	}
 	p.CanReply = s.Replier != nil && !t.Status.Terminal()
 	p.CanWait = t.Status != balcao.StatusPendingRequester && balcao.CheckTransition(t.Status, balcao.StatusPendingRequester) == nil
@@ -556,4 +563,31 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	http.Redirect(w, r, ticketURL(t)+"#field-"+url.PathEscape(key), http.StatusSeeOther)
+}
+
+// changePriority sets impact and urgency, and so the priority, with the
+// reason the history keeps (an urgent request by phone, say).
+func (s *Server) changePriority(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	impact, err1 := strconv.Atoi(r.PostFormValue("impact"))
+	urgency, err2 := strconv.Atoi(r.PostFormValue("urgency"))
+	reason := strings.TrimSpace(r.PostFormValue("priority_reason"))
+	keep := func(p *ticketPage) { p.Reason = r.PostFormValue("priority_reason") }
+	if err1 != nil || err2 != nil || impact < 1 || impact > 3 || urgency < 1 || urgency > 3 {
+		s.actionError(w, r, v, t, "impact", "action.priority.invalid", keep)
+		return
+	}
+	if reason == "" {
+		s.actionError(w, r, v, t, "priority_reason", "action.priority.noreason", keep)
+		return
+	}
+	if _, err := s.Store.ChangePriority(r.Context(), t.ID, impact, urgency, v.actor(), reason, s.Clock.Now()); err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	afterAction(w, r, t, "priority")
 }

@@ -98,6 +98,12 @@ func testTicketActions(t *testing.T, e *env) {
 	if got.Status != balcao.StatusOpen || got.AssigneeID != e.agent.ID {
 		t.Fatalf("ticket %s assigned %d", got.Status, got.AssigneeID)
 	}
+	r = e.post(c, path+"/priority", url.Values{"impact": {"1"}, "urgency": {"1"}, "priority_reason": {" "}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, "Motivo da mudança de prioridade: diga porque muda", `href="#priority_reason"`)
+	wantStatus(t, e.post(c, path+"/priority", url.Values{"impact": {"9"}, "urgency": {"1"}, "priority_reason": {"x"}}), http.StatusUnprocessableEntity)
+	wantStatus(t, e.post(c, path+"/priority", url.Values{"impact": {"1"}, "urgency": {"1"}, "priority_reason": {"Urgente por telefone"}}), http.StatusSeeOther)
+	wantBody(t, e.get(c, path+"?done=priority"), "Prioridade alterada.", "1 – Crítica", "priority: 3 → 1 — Motivo: Urgente por telefone")
 	wantStatus(t, e.post(c, path+"/assign", url.Values{"to": {"none"}}), http.StatusSeeOther)
 	got, _ = e.store.TicketByNumber(ctx, tk.Number)
 	if got.AssigneeID != 0 {
