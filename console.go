@@ -142,6 +142,9 @@ type DeskStore interface {
 	// DeskCounts counts the tickets of every view under f's scope and
 	// filters, for the teams given (the viewer's teams, or all for an admin).
 	DeskCounts(ctx context.Context, f DeskFilter, teamIDs []int64) (*DeskCounts, error)
+	// ChangeTeam moves a ticket to another team (0: to none, back to
+	// triage), recording an event; an unknown team is EINVALID.
+	ChangeTeam(ctx context.Context, ticketID, teamID int64, actor Actor, now time.Time) (*Ticket, error)
 	// RecordEvent appends an event that changes nothing else on the ticket
 	// (a reveal of a masked identifier).
 	RecordEvent(ctx context.Context, e *Event) error

@@ -120,6 +120,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /desk/tickets/{number}/reply", s.staff(s.reply))
 	mux.HandleFunc("POST /desk/tickets/{number}/reveal", s.staff(s.reveal))
 	mux.HandleFunc("POST /desk/tickets/{number}/priority", s.staff(s.changePriority))
+	mux.HandleFunc("POST /desk/tickets/{number}/team", s.staff(s.changeTeam))
 	mux.HandleFunc("/desk/", s.notFound)
 
 	cop := http.NewCrossOriginProtection()

@@ -66,6 +66,11 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 	q := r.URL.Query()
 	now := s.Clock.Now()
 	p := &queuePage{page: s.newPage(r, v, "queue.title")}
+	if done := q.Get("done"); done != "" {
+		if _, ok := messages["done."+done]; ok {
+			p.Status = p.L.T("done." + done)
+		}
+	}
 	f := balcao.DeskFilter{Scope: v.scope(), UserID: v.User.ID, DueBefore: now.Add(s.DueSoon), Limit: 50}
 
 	// Every value is checked here so that a bad one names its filter.
@@ -228,6 +233,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 		cur[k] = x
 	}
 	cur.Del("after")
+	cur.Del("done")
 	p.FirstURL = "/desk/?" + cur.Encode()
 	if f.Cursor == "" {
 		p.FirstURL = ""

@@ -79,6 +79,7 @@ type ticketPage struct {
 	Assigned    bool // the viewer holds the ticket
 	Note        string
 	HasMasked   bool
+	Teams       []option // every team, the ticket's selected
 	Impacts     []option // 1 high … 3 low, the current one selected
 	Urgencies   []option
 	Reason      string
@@ -182,6 +183,13 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 		}
 		p.Next = append(p.Next, option{Value: string(st), Label: st.Label(p.L.Lang)})
 	}
+	teams, err := s.Store.ListTeams(ctx)
+	if err != nil {
+		return err
+	}
+	for _, tm := range teams {
+		p.Teams = append(p.Teams, option{tm.Code, tm.Name, tm.ID == t.TeamID})
+	}
 	for n := 1; n <= 3; n++ {
 		p.Impacts = append(p.Impacts, option{strconv.Itoa(n), p.L.T("level." + strconv.Itoa(n)), n == t.Impact})
 		p.Urgencies = append(p.Urgencies, option{strconv.Itoa(n), p.L.T("level." + strconv.Itoa(n)), n == t.Urgency})
@@ -223,7 +231,7 @@ func (s *Server) eventView(e *balcao.Event, l Localizer) eventView {
 		ev.Change = l.T("dir." + e.Field)
 	default:
 		ev.Change = show(e.From) + " → " + show(e.To)
-		if e.Field != "" && e.Kind != balcao.EventStatus && e.Kind != balcao.EventAssign {
+		if e.Field != "" && e.Kind != balcao.EventStatus && e.Kind != balcao.EventAssign && e.Kind != balcao.EventTeam {
 			ev.Change = e.Field + ": " + ev.Change
 		}
 	}
@@ -590,4 +598,39 @@ func (s *Server) changePriority(w http.ResponseWriter, r *http.Request, v *viewe
 		return
 	}
 	afterAction(w, r, t, "priority")
+}
+
+// changeTeam routes a ticket to another team (or back to triage). When the
+// agent is not in the new team the ticket leaves their sight, so they go
+// back to the queue.
+func (s *Server) changeTeam(w http.ResponseWriter, r *http.Request, v *viewer) {
+	t, err := s.loadTicket(r, v)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	code := r.PostFormValue("team")
+	var teamID int64
+	if code != "" {
+		tm, err := s.Store.TeamByCode(r.Context(), code)
+		if balcao.ErrorCode(err) == balcao.ENOTFOUND {
+			s.actionError(w, r, v, t, "team", "action.team.invalid", nil)
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, v, err)
+			return
+		}
+		teamID = tm.ID
+	}
+	moved, err := s.Store.ChangeTeam(r.Context(), t.ID, teamID, v.actor(), s.Clock.Now())
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	if !v.canSee(moved) {
+		http.Redirect(w, r, "/desk/?done=team", http.StatusSeeOther)
+		return
+	}
+	afterAction(w, r, t, "team")
 }

@@ -105,6 +105,20 @@ func testTicketActions(t *testing.T, e *env) {
 	wantStatus(t, e.post(c, path+"/priority", url.Values{"impact": {"1"}, "urgency": {"1"}, "priority_reason": {"Urgente por telefone"}}), http.StatusSeeOther)
 	wantBody(t, e.get(c, path+"?done=priority"), "Prioridade alterada.", "1 – Crítica", "priority: 3 → 1 — Motivo: Urgente por telefone")
 	wantStatus(t, e.post(c, path+"/assign", url.Values{"to": {"none"}}), http.StatusSeeOther)
+
+	// Routing: to a team the agent is not in, the ticket leaves their sight.
+	r = e.post(c, path+"/team", url.Values{"team": {"nada"}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, "Equipa: essa equipa não existe")
+	r = e.post(c, path+"/team", url.Values{"team": {""}})
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, e.get(c, path), "Equipa: spms-cit → —")
+	r = e.post(c, path+"/team", url.Values{"team": {e.other.Code}})
+	if r.code != http.StatusSeeOther || r.h.Get("Location") != "/desk/?done=team" {
+		t.Fatalf("moved out of sight: %d %s", r.code, r.h.Get("Location"))
+	}
+	wantBody(t, e.get(c, "/desk/?done=team"), `role="status">Pedido encaminhado.`)
+	wantStatus(t, e.get(c, path), http.StatusNotFound)
 	got, _ = e.store.TicketByNumber(ctx, tk.Number)
 	if got.AssigneeID != 0 {
 		t.Fatal("still assigned")

@@ -330,3 +330,34 @@ func (db *DB) RecordEvent(ctx context.Context, e *balcao.Event) error {
 	}
 	return err
 }
+
+// ChangeTeam moves a ticket to another team and records the change.
+func (db *DB) ChangeTeam(ctx context.Context, ticketID, teamID int64, actor balcao.Actor, now time.Time) (*balcao.Ticket, error) {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var from int64
+		var fromCode string
+		err := db.qrow(ctx, tx, `SELECT t.team_id, COALESCE(tm.code, '') FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.id = ?`, ticketID).
+			Scan(idScan{&from}, &fromCode)
+		if err != nil {
+			return notFound(err, "no ticket with id %d", ticketID)
+		}
+		if from == teamID {
+			return nil
+		}
+		var toCode string
+		if teamID != 0 {
+			if err := db.qrow(ctx, tx, `SELECT code FROM teams WHERE id = ?`, teamID).Scan(&toCode); err != nil {
+				return notFoundAs(err, balcao.EINVALID, "team: no team with id %d", teamID)
+			}
+		}
+		if _, err := db.exec(ctx, tx, `UPDATE tickets SET team_id = ?, updated_at = ? WHERE id = ?`, nullID(teamID), db.d.t(now), ticketID); err != nil {
+			return err
+		}
+		return db.insertEvent(ctx, tx, &balcao.Event{TicketID: ticketID, ActorID: actor.ID, ActorName: actorName(actor),
+			Kind: balcao.EventTeam, Field: "team", From: fromCode, To: toCode, CreatedAt: now})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.ticketBy(ctx, "t.id = ?", ticketID)
+}

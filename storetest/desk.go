@@ -19,6 +19,7 @@ func RunDesk(t *testing.T, open Opener) {
 	t.Run("DeskFiltersAndPages", func(t *testing.T) { testDeskFiltersAndPages(t, open) })
 	t.Run("AssignTicket", func(t *testing.T) { testAssignTicket(t, open) })
 	t.Run("RecordEvent", func(t *testing.T) { testRecordEvent(t, open) })
+	t.Run("ChangeTeam", func(t *testing.T) { testChangeTeam(t, open) })
 }
 
 func testSessions(t *testing.T, open Opener) {
@@ -345,4 +346,35 @@ func testRecordEvent(t *testing.T, open Opener) {
 	}
 	wantCode(t, s.RecordEvent(ctx, &balcao.Event{TicketID: tk.ID}), balcao.EINVALID)
 	wantCode(t, s.RecordEvent(ctx, &balcao.Event{TicketID: 999999, Kind: balcao.EventReveal}), balcao.ENOTFOUND)
+}
+
+func testChangeTeam(t *testing.T, open Opener) {
+	s, _ := open(t)
+	cit := setupTeam(t, s)
+	rnu := &balcao.Team{Code: "rnu", Name: "Equipa RNU"}
+	must[struct{}](t)(struct{}{}, s.UpsertTeam(ctx, rnu))
+	tk := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("a@usf.pt", T0)))
+	actor := balcao.Actor{Name: "Agente"}
+	got := must[*balcao.Ticket](t)(s.ChangeTeam(ctx, tk.ID, rnu.ID, actor, T0.Add(time.Minute)))
+	if got.TeamID != rnu.ID || got.TeamCode != "rnu" || !got.UpdatedAt.Equal(T0.Add(time.Minute)) {
+		t.Fatalf("moved %+v", got)
+	}
+	must[*balcao.Ticket](t)(s.ChangeTeam(ctx, tk.ID, rnu.ID, actor, T0.Add(2*time.Minute)))
+	got = must[*balcao.Ticket](t)(s.ChangeTeam(ctx, tk.ID, 0, actor, T0.Add(3*time.Minute)))
+	if got.TeamID != 0 {
+		t.Fatalf("to triage %+v", got)
+	}
+	_, err := s.ChangeTeam(ctx, tk.ID, 999999, actor, T0)
+	wantCode(t, err, balcao.EINVALID)
+	_, err = s.ChangeTeam(ctx, 999999, cit.ID, actor, T0)
+	wantCode(t, err, balcao.ENOTFOUND)
+	var moves []string
+	for _, e := range must[[]*balcao.Event](t)(s.Events(ctx, tk.ID)) {
+		if e.Kind == balcao.EventTeam {
+			moves = append(moves, e.From+">"+e.To)
+		}
+	}
+	if want := []string{"cit>rnu", "rnu>"}; !slices.Equal(moves, want) {
+		t.Fatalf("team events %v, want %v", moves, want)
+	}
 }
