@@ -342,8 +342,8 @@ func TestRequestersNeverReachTheDesk(t *testing.T) {
 		for _, path := range []string{"/desk/", "/desk/tickets/" + string(tk.Number), "/desk/password"} {
 			r := e.get(c, path)
 			wantStatus(t, r, http.StatusForbidden)
-			wantBody(t, r, "Esta área é reservada à equipa do balcão")
-			wantNotBody(t, r, tk.Subject)
+			wantBody(t, r, "Esta área é reservada à equipa do balcão", "Terminar sessão")
+			wantNotBody(t, r, tk.Subject, `href="/desk/"`)
 		}
 		wantStatus(t, e.post(c, "/desk/tickets/"+string(tk.Number)+"/assign", url.Values{}), http.StatusForbidden)
 	}
