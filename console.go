@@ -134,6 +134,8 @@ type DeskStore interface {
 	AddTeamMember(ctx context.Context, teamID, userID int64) error
 	// UserTeams lists the teams a user belongs to, by name.
 	UserTeams(ctx context.Context, userID int64) ([]*Team, error)
+	// TeamMembers lists the enabled staff of a team, by name.
+	TeamMembers(ctx context.Context, teamID int64) ([]*User, error)
 	// ListTeams lists every team, by name.
 	ListTeams(ctx context.Context) ([]*Team, error)
 

@@ -57,7 +57,7 @@ func TestMessageKeysUsed(t *testing.T) {
 	}
 	for _, k := range []string{"priority.1", "priority.2", "priority.3", "priority.4", "priority.5",
 		"field.ok", "field.missing", "field.invalid", "field.warning", "sort.due", "sort.updated", "level.1", "level.2", "level.3",
-		"done.assigned", "done.unassigned", "done.status", "done.note", "done.reply", "done.priority", "done.team", "event.reveal", "events.system",
+		"done.assigned", "done.unassigned", "done.status", "done.note", "done.reply", "done.priority", "done.team", "done.assigned_other", "event.reveal", "events.system",
 		"filter.service", "filter.request_type", "filter.status", "filter.priority", "filter.channel", "filter.sort"} {
 		used[k] = true
 	}

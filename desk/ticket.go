@@ -80,6 +80,7 @@ type ticketPage struct {
 	Note        string
 	HasMasked   bool
 	Teams       []option // every team, the ticket's selected
+	Members     []option // the staff of the ticket's team, the assignee selected
 	Impacts     []option // 1 high … 3 low, the current one selected
 	Urgencies   []option
 	Reason      string
@@ -189,6 +190,19 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 	}
 	for _, tm := range teams {
 		p.Teams = append(p.Teams, option{tm.Code, tm.Name, tm.ID == t.TeamID})
+	}
+	if t.TeamID != 0 {
+		members, err := s.Store.TeamMembers(ctx, t.TeamID)
+		if err != nil {
+			return err
+		}
+		for _, u := range members {
+			label := u.Email
+			if u.Name != "" {
+				label = u.Name + " <" + u.Email + ">"
+			}
+			p.Members = append(p.Members, option{strconv.FormatInt(u.ID, 10), label, u.ID == t.AssigneeID})
+		}
 	}
 	for n := 1; n <= 3; n++ {
 		p.Impacts = append(p.Impacts, option{strconv.Itoa(n), p.L.T("level." + strconv.Itoa(n)), n == t.Impact})
@@ -443,8 +457,23 @@ func (s *Server) assign(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	to, done := v.User.ID, "assigned"
-	if r.PostFormValue("to") == "none" {
+	switch who := r.PostFormValue("to"); who {
+	case "", strconv.FormatInt(v.User.ID, 10):
+	case "none":
 		to, done = 0, "unassigned"
+	default:
+		// Someone else: a member of the ticket's team.
+		id, _ := strconv.ParseInt(who, 10, 64)
+		members, err := s.Store.TeamMembers(r.Context(), t.TeamID)
+		if err != nil {
+			s.serverError(w, r, v, err)
+			return
+		}
+		if t.TeamID == 0 || !slices.ContainsFunc(members, func(u *balcao.User) bool { return u.ID == id }) {
+			s.actionError(w, r, v, t, "assignee", "action.assign.invalid", nil)
+			return
+		}
+		to, done = id, "assigned_other"
 	}
 	if _, err := s.Store.AssignTicket(r.Context(), t.ID, to, v.actor(), s.Clock.Now()); err != nil {
 		s.serverError(w, r, v, err)

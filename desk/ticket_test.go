@@ -105,6 +105,24 @@ func testTicketActions(t *testing.T, e *env) {
 	wantStatus(t, e.post(c, path+"/priority", url.Values{"impact": {"1"}, "urgency": {"1"}, "priority_reason": {"Urgente por telefone"}}), http.StatusSeeOther)
 	wantBody(t, e.get(c, path+"?done=priority"), "Prioridade alterada.", "1 – Crítica", "priority: 3 → 1 — Motivo: Urgente por telefone")
 	wantStatus(t, e.post(c, path+"/assign", url.Values{"to": {"none"}}), http.StatusSeeOther)
+	if got, _ := e.store.TicketByNumber(ctx, tk.Number); got.AssigneeID != 0 {
+		t.Fatal("still assigned")
+	}
+
+	// Assigning to a colleague of the team; not to someone outside it.
+	colleague := e.user("colega@desk.pt", balcao.RoleAgent)
+	e.store.AddTeamMember(ctx, e.cit.ID, colleague.ID)
+	outsider := e.user("fora@desk.pt", balcao.RoleAgent)
+	r = e.get(c, path)
+	wantBody(t, r, `<label for="assignee">Atribuir a</label>`, "colega &lt;colega@desk.pt&gt;")
+	wantNotBody(t, r, "fora@desk.pt")
+	r = e.post(c, path+"/assign", url.Values{"to": {strconv.FormatInt(outsider.ID, 10)}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, "Atribuir a: escolha alguém da equipa do pedido.")
+	wantStatus(t, e.post(c, path+"/assign", url.Values{"to": {strconv.FormatInt(colleague.ID, 10)}}), http.StatusSeeOther)
+	if got, _ := e.store.TicketByNumber(ctx, tk.Number); got.AssigneeID != colleague.ID {
+		t.Fatalf("assigned to %d", got.AssigneeID)
+	}
 
 	// Routing: to a team the agent is not in, the ticket leaves their sight.
 	r = e.post(c, path+"/team", url.Values{"team": {"nada"}})
@@ -119,10 +137,6 @@ func testTicketActions(t *testing.T, e *env) {
 	}
 	wantBody(t, e.get(c, "/desk/?done=team"), `role="status">Pedido encaminhado.`)
 	wantStatus(t, e.get(c, path), http.StatusNotFound)
-	got, _ = e.store.TicketByNumber(ctx, tk.Number)
-	if got.AssigneeID != 0 {
-		t.Fatal("still assigned")
-	}
 }
 
 func TestReply(t *testing.T) {

@@ -172,3 +172,23 @@ func (db *DB) UserTeams(ctx context.Context, userID int64) ([]*balcao.Team, erro
 func (db *DB) ListTeams(ctx context.Context) ([]*balcao.Team, error) {
 	return db.teams(ctx, `SELECT id, code, name, created_at FROM teams ORDER BY name, id`)
 }
+
+// TeamMembers lists a team's enabled staff by name.
+func (db *DB) TeamMembers(ctx context.Context, teamID int64) ([]*balcao.User, error) {
+	rows, err := db.rquery(ctx, `SELECT u.id, u.email, u.name, u.role, u.organisation_id, u.language, u.password_hash, u.disabled, u.created_at
+		FROM users u JOIN team_members m ON m.user_id = u.id
+		WHERE m.team_id = ? AND NOT u.disabled AND u.role IN ('agent', 'supervisor', 'admin') ORDER BY u.name, u.email`, teamID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*balcao.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

@@ -100,7 +100,7 @@ func testTeamMembers(t *testing.T, open Opener) {
 	must[struct{}](t)(struct{}{}, s.UpsertTeam(ctx, rnu))
 	arq := &balcao.Team{Code: "arq", Name: "Arquivo"}
 	must[struct{}](t)(struct{}{}, s.UpsertTeam(ctx, arq))
-	u := &balcao.User{Email: "agente@desk.pt", Role: balcao.RoleAgent}
+	u := &balcao.User{Email: "agente@desk.pt", Name: "Carla", Role: balcao.RoleAgent}
 	must[struct{}](t)(struct{}{}, s.CreateUser(ctx, u))
 	for _, tm := range []*balcao.Team{rnu, cit, rnu} {
 		must[struct{}](t)(struct{}{}, s.AddTeamMember(ctx, tm.ID, u.ID))
@@ -112,6 +112,21 @@ func testTeamMembers(t *testing.T, open Opener) {
 	all := must[[]*balcao.Team](t)(s.ListTeams(ctx))
 	if len(all) != 3 || all[0].Code != "arq" {
 		t.Fatalf("teams %+v", all)
+	}
+	for _, u := range []*balcao.User{
+		{Email: "bruno@desk.pt", Name: "Bruno", Role: balcao.RoleSupervisor},
+		{Email: "saiu@desk.pt", Name: "Saiu", Role: balcao.RoleAgent, Disabled: true},
+		{Email: "req@usf.pt", Name: "Requerente", Role: balcao.RoleRequester},
+	} {
+		must[struct{}](t)(struct{}{}, s.CreateUser(ctx, u))
+		must[struct{}](t)(struct{}{}, s.AddTeamMember(ctx, cit.ID, u.ID))
+	}
+	var members []string
+	for _, u := range must[[]*balcao.User](t)(s.TeamMembers(ctx, cit.ID)) {
+		members = append(members, u.Email)
+	}
+	if want := []string{"bruno@desk.pt", "agente@desk.pt"}; !slices.Equal(members, want) {
+		t.Fatalf("members %v, want %v (enabled staff, by name)", members, want)
 	}
 }
 
