@@ -153,11 +153,6 @@ type Store interface {
 	// ok is false when another instance holds it.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
 
-	// AddTeamMember puts a user in a team; TeamStaff lists the enabled
-	// staff (agents, supervisors, admins) of a team.
-	AddTeamMember(ctx context.Context, teamID, userID int64) error
-	TeamStaff(ctx context.Context, teamID int64) ([]*User, error)
-
 	// SLADue returns the tickets whose service levels are due to be
 	// measured (SLACheckAt at or before now), soonest first.
 	SLADue(ctx context.Context, now time.Time, limit int) ([]*Ticket, error)
@@ -188,6 +183,9 @@ type Store interface {
 	// MailboxCursor and SetMailboxCursor keep an IMAP poller's position.
 	MailboxCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
 	SetMailboxCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32, now time.Time) error
+
+	// DeskStore holds what the agent console needs (console.go).
+	DeskStore
 }
 
 // ManualClock is a Clock that only moves when told to: tests use it to

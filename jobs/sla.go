@@ -72,7 +72,7 @@ func (j *SLA) measure(ctx context.Context, t *balcao.Ticket, now time.Time) (int
 	if len(recs) > 0 {
 		var team []*balcao.User
 		if t.TeamID != 0 {
-			if team, err = j.Store.TeamStaff(ctx, t.TeamID); err != nil {
+			if team, err = j.Store.TeamMembers(ctx, t.TeamID); err != nil {
 				return 0, err
 			}
 		}

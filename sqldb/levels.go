@@ -10,41 +10,6 @@ import (
 	"balcao"
 )
 
-// AddTeamMember puts a user in a team (again is no error).
-func (db *DB) AddTeamMember(ctx context.Context, teamID, userID int64) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := db.exec(ctx, tx, `INSERT INTO team_members (team_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, teamID, userID)
-		return err
-	})
-}
-
-// TeamStaff lists the enabled agents, supervisors and admins of a team.
-func (db *DB) TeamStaff(ctx context.Context, teamID int64) ([]*balcao.User, error) {
-	rows, err := db.rquery(ctx, `SELECT `+prefixCols("u.", userCols)+` FROM users u JOIN team_members m ON m.user_id = u.id
-		WHERE m.team_id = ? AND NOT u.disabled AND u.role IN ('agent', 'supervisor', 'admin') ORDER BY u.id`, teamID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*balcao.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
-func prefixCols(prefix, cols string) string {
-	parts := strings.Split(cols, ", ")
-	for i, p := range parts {
-		parts[i] = prefix + p
-	}
-	return strings.Join(parts, ", ")
-}
-
 // SLADue returns the tickets whose service levels are due to be measured.
 func (db *DB) SLADue(ctx context.Context, now time.Time, limit int) ([]*balcao.Ticket, error) {
 	return db.queryTickets(ctx, ticketSelect+` WHERE t.sla_check_at IS NOT NULL AND t.sla_check_at <= ?

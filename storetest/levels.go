@@ -77,6 +77,12 @@ func testSLASchedule(t *testing.T, open Opener) {
 	if got = must[*balcao.Ticket](t)(s.TicketByNumber(ctx, tk.Number)); !got.SLACheckAt.Equal(at.Add(time.Hour)) {
 		t.Fatal("a change of state did not mark the ticket")
 	}
+	agent := &balcao.User{Email: "rita@desk.pt", Role: balcao.RoleAgent}
+	must[struct{}](t)(struct{}{}, s.CreateUser(ctx, agent))
+	must[*balcao.Ticket](t)(s.AssignTicket(ctx, tk.ID, agent.ID, balcao.SystemActor, at.Add(2*time.Hour)))
+	if got = must[*balcao.Ticket](t)(s.TicketByNumber(ctx, tk.Number)); !got.SLACheckAt.Equal(at.Add(2 * time.Hour)) {
+		t.Fatal("an assignment did not mark the ticket")
+	}
 }
 
 func testSLARecords(t *testing.T, open Opener) {
@@ -92,7 +98,7 @@ func testSLARecords(t *testing.T, open Opener) {
 	must[struct{}](t)(struct{}{}, s.AddTeamMember(ctx, team.ID, agent.ID))
 	must[struct{}](t)(struct{}{}, s.AddTeamMember(ctx, team.ID, sup.ID))
 	must[struct{}](t)(struct{}{}, s.AddTeamMember(ctx, team.ID, sup.ID)) // twice is no error
-	staff := must[[]*balcao.User](t)(s.TeamStaff(ctx, team.ID))
+	staff := must[[]*balcao.User](t)(s.TeamMembers(ctx, team.ID))
 	var emails []string
 	for _, u := range staff {
 		emails = append(emails, u.Email)

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OriginalsComeBackWhole", func(t *testing.T) { testOriginalsComeBackWhole(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
+	t.Run("Desk", func(t *testing.T) { RunDesk(t, open) })
 }
 
 var ctx = context.Background()

@@ -42,7 +42,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", cmdMigrate},
 		{"user", "manage users: user create", cmdUser},
 		{"approver", "grant the approver permission for a service: approver add", cmdApprover},
-		{"team", "manage team membership: team add-member", cmdTeam},
+		{"team", "put staff in teams for the console: team add-member | list", cmdTeam},
 		{"token", "manage API tokens: token create | list | revoke", cmdToken},
 		{"catalog", "check or export the service catalogue: catalog check [DIR] | export", cmdCatalog},
 		{"outbox", "list outgoing mail: pending, failed (with the reason) or sent", cmdOutbox},

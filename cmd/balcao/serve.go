@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"balcao"
+	"balcao/desk"
 	"balcao/secret"
 	"balcao/sla"
 	"balcao/web"
@@ -56,8 +58,16 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 	in := newIntake(cfg, store, cat, levels, log)
 	srv := &web.Server{Store: store, Catalog: cat, Levels: levels, Notifier: in, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
+	console := &desk.Server{Store: store, Catalog: cat, Clock: balcao.SystemClock{}, Logger: log, Replier: in,
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), BaseURL: cfg.BaseURL}
+	root := http.NewServeMux()
+	root.Handle("/", srv.Handler())
+	consoleHandler := console.Handler()
+	for _, p := range desk.Paths {
+		root.Handle(p, consoleHandler)
+	}
 	httpSrv := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           root,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
