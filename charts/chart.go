@@ -38,8 +38,8 @@ type Chart struct {
 	ID string
 	// Title names the chart; Desc sums it up in a sentence or two.
 	Title, Desc string
-	Categories []string
-	Series     []Series
+	Categories  []string
+	Series      []Series
 	// CategoryLabel names the categories (an axis, the first column of
 	// the table); ValueLabel names the values' axis.
 	CategoryLabel, ValueLabel string
