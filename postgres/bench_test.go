@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"testing"
+	"time"
 
 	"balcao"
 	"balcao/storetest"
@@ -17,4 +18,13 @@ func BenchmarkQueue100k(b *testing.B) {
 	teams := storetest.SeedQueue(b, s, 100_000)
 	b.ResetTimer()
 	storetest.BenchmarkQueue(b, s, teams)
+}
+
+// BALCAO_TEST_POSTGRES_URL=… go test -run '^$' -bench Reports100k -benchtime 200x ./postgres/
+func BenchmarkReports100k(b *testing.B) {
+	s := benchOpen(b)
+	start := time.Now()
+	teams := storetest.SeedReports(b, s, 100_000)
+	b.Logf("seeded in %v", time.Since(start))
+	storetest.BenchmarkReports(b, s, teams)
 }

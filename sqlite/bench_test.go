@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"balcao"
 	"balcao/storetest"
@@ -18,4 +19,13 @@ func BenchmarkQueue100k(b *testing.B) {
 	teams := storetest.SeedQueue(b, s, 100_000)
 	b.ResetTimer()
 	storetest.BenchmarkQueue(b, s, teams)
+}
+
+// go test -run '^$' -bench Reports100k -benchtime 200x ./sqlite/
+func BenchmarkReports100k(b *testing.B) {
+	s := benchOpen(b)
+	start := time.Now()
+	teams := storetest.SeedReports(b, s, 100_000)
+	b.Logf("seeded in %v", time.Since(start))
+	storetest.BenchmarkReports(b, s, teams)
 }
