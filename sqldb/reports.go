@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 	"time"
@@ -13,77 +14,125 @@ import (
 const maxReportDays = 3700
 
 // ReceivedByDay counts the tickets created in the period by day in loc and
-// by request type. The rows are read in creation order over an index and
-// bucketed here, because the two databases disagree on how to turn a
-// stored time into a local calendar day.
+// by request type. The days' bounds are worked out here (the two
+// databases disagree on turning a stored time into a local calendar day,
+// and days are 23 or 25 hours long when the clocks change) and handed to
+// the query as a VALUES list, so the counting happens in the database with
+// one index range per day.
 func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *time.Location) (*balcao.DailyReceived, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	where, args := db.reportWhere(f, "t.created_at")
-	rows, err := db.rquery(ctx, `SELECT t.created_at, t.request_type FROM tickets t`+where, args...)
+	from, to := f.From, f.To
+	if from.IsZero() || to.IsZero() {
+		where, args := db.reportWhere(f, "t.created_at")
+		var first, last time.Time
+		if err := db.rrow(ctx, `SELECT MIN(t.created_at), MAX(t.created_at) FROM tickets t`+where, args...).
+			Scan(dbTime{&first}, dbTime{&last}); err != nil {
+			return nil, err
+		}
+		if first.IsZero() {
+			return &balcao.DailyReceived{}, nil
+		}
+		if from.IsZero() {
+			from = first
+		}
+		if to.IsZero() {
+			to = last.Add(time.Microsecond)
+		}
+	}
+	r := &balcao.DailyReceived{}
+	if !to.After(from) {
+		return r, nil
+	}
+	// bounds[d] and bounds[d+1] enclose day d; the first and last are the
+	// period's own ends.
+	bounds := []time.Time{from}
+	fy, fm, fd := from.In(loc).Date()
+	for i := 1; ; i++ {
+		next := time.Date(fy, fm, fd+i, 0, 0, 0, 0, loc)
+		r.Days = append(r.Days, time.Date(fy, fm, fd+i-1, 12, 0, 0, 0, loc).Format(time.DateOnly))
+		if !next.Before(to) {
+			bounds = append(bounds, to)
+			break
+		}
+		bounds = append(bounds, next)
+		if i >= maxReportDays {
+			return nil, balcao.Errorf(balcao.EINVALID, "period: at most %d days", maxReportDays)
+		}
+	}
+	ts := "TIMESTAMPTZ"
+	if !db.d.Numbered {
+		ts = "INTEGER"
+	}
+	var q strings.Builder
+	var args []any
+	q.WriteString(`SELECT d.column1, t.request_type, COUNT(*) FROM (VALUES `)
+	for i := range r.Days {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(`(CAST(? AS INTEGER), CAST(? AS ` + ts + `), CAST(? AS ` + ts + `))`)
+		args = append(args, i, db.d.t(bounds[i]), db.d.t(bounds[i+1]))
+	}
+	q.WriteString(`) AS d JOIN tickets t ON t.created_at >= d.column2 AND t.created_at < d.column3`)
+	f.From, f.To = time.Time{}, time.Time{}
+	if where, fargs := db.reportWhere(f, ""); where != "" {
+		q.WriteString(" AND " + strings.TrimPrefix(where, " WHERE "))
+		args = append(args, fargs...)
+	}
+	q.WriteString(` GROUP BY d.column1, t.request_type`)
+	rows, err := db.rqueryOnce(ctx, q.String(), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	type key struct{ day, typ string }
-	counts := map[key]int{}
-	types := map[string]bool{}
-	var first, last time.Time
-	total := 0
+	type cell struct {
+		day int
+		typ string
+		n   int
+	}
+	var cells []cell
+	types := map[string]int{}
 	for rows.Next() {
-		var at time.Time
-		var typ string
-		if err := rows.Scan(dbTime{&at}, &typ); err != nil {
+		var c cell
+		if err := rows.Scan(&c.day, &c.typ, &c.n); err != nil {
 			return nil, err
 		}
-		local := at.In(loc)
-		counts[key{local.Format(time.DateOnly), typ}]++
-		types[typ] = true
-		if first.IsZero() || at.Before(first) {
-			first = at
+		if c.day < 0 || c.day >= len(r.Days) {
+			continue
 		}
-		if at.After(last) {
-			last = at
-		}
-		total++
+		cells = append(cells, c)
+		types[c.typ] = 0
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	from, to := f.From, f.To.Add(-time.Nanosecond)
-	if f.From.IsZero() {
-		from = first
-	}
-	if f.To.IsZero() {
-		to = last
-	}
-	r := &balcao.DailyReceived{Total: total}
 	for typ := range types {
 		r.Types = append(r.Types, typ)
 	}
 	slices.Sort(r.Types)
-	if from.IsZero() || to.IsZero() || to.Before(from) {
-		return r, nil
+	for k, typ := range r.Types {
+		types[typ] = k
 	}
-	fy, fm, fd := from.In(loc).Date()
-	lastDay := to.In(loc).Format(time.DateOnly)
-	for i := 0; ; i++ {
-		day := time.Date(fy, fm, fd+i, 12, 0, 0, 0, loc).Format(time.DateOnly)
-		if i >= maxReportDays {
-			return nil, balcao.Errorf(balcao.EINVALID, "period: at most %d days", maxReportDays)
-		}
-		row := make([]int, len(r.Types))
-		for k, typ := range r.Types {
-			row[k] = counts[key{day, typ}]
-		}
-		r.Days = append(r.Days, day)
-		r.Counts = append(r.Counts, row)
-		if day >= lastDay {
-			break
-		}
+	r.Counts = make([][]int, len(r.Days))
+	for d := range r.Counts {
+		r.Counts[d] = make([]int, len(r.Types))
+	}
+	for _, c := range cells {
+		r.Counts[c.day][types[c.typ]] += c.n
+		r.Total += c.n
 	}
 	return r, nil
+}
+
+// rqueryOnce runs a query on the read pool without keeping it prepared:
+// for query texts that vary with their arguments (a VALUES list of days).
+func (db *DB) rqueryOnce(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if db.d.Numbered {
+		query = renumber(query)
+	}
+	return db.read.QueryContext(ctx, query, args...)
 }
 
 // Backlog counts the open tickets at an instant by age and state. The age
