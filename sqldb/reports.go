@@ -144,14 +144,17 @@ func (db *DB) Backlog(ctx context.Context, f balcao.ReportFilter, at time.Time) 
 	cond := strings.TrimPrefix(where, " WHERE ")
 	var b strings.Builder
 	var qargs []any
-	b.WriteString(`SELECT t.status, CASE`)
+	// Tickets created after the instant are counted apart (bucket -1) and
+	// left out, rather than excluded in WHERE: a range on created_at would
+	// draw SQLite's planner to a non-covering index.
+	b.WriteString(`SELECT t.status, CASE WHEN t.created_at > ? THEN -1`)
+	qargs = append(qargs, db.d.t(at))
 	for i, age := range balcao.BacklogAges {
 		b.WriteString(` WHEN t.created_at > ? THEN ` + string(rune('0'+i)))
 		qargs = append(qargs, db.d.t(at.Add(-age)))
 	}
 	b.WriteString(` ELSE ` + string(rune('0'+len(balcao.BacklogAges))) + ` END AS bucket, COUNT(*) FROM tickets t
-		WHERE t.status IN ('new', 'open', 'pending_requester', 'pending_approval') AND t.created_at <= ?`)
-	qargs = append(qargs, db.d.t(at))
+		WHERE t.status IN ('new', 'open', 'pending_requester', 'pending_approval')`)
 	if cond != "" {
 		b.WriteString(" AND " + cond)
 		qargs = append(qargs, args...)
