@@ -187,8 +187,9 @@ type Store interface {
 	// ReceivedByDay counts the tickets created in the period by calendar
 	// day in loc and by request type.
 	ReceivedByDay(ctx context.Context, f ReportFilter, loc *time.Location) (*DailyReceived, error)
-	// Backlog counts the tickets open at an instant (created before it and
-	// in an open state) by age and state; the period is not used.
+	// Backlog counts the tickets now in an open state that were created
+	// by at, by their age at that instant and by state (states are the
+	// current ones: give the current time); the period is not used.
 	Backlog(ctx context.Context, f ReportFilter, at time.Time) (*BacklogReport, error)
 	// SLACompliance counts the tickets resolved in the period and those
 	// without a breach recorded, per clock.
