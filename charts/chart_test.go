@@ -269,3 +269,13 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// go test -run '^$' -bench . -benchmem ./charts/
+func BenchmarkRenderMonth(b *testing.B) {
+	c := received()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = c.Render()
+		_ = c.Table()
+	}
+}
