@@ -75,11 +75,17 @@ func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *tim
 		q.WriteString(`(CAST(? AS INTEGER), CAST(? AS ` + ts + `), CAST(? AS ` + ts + `))`)
 		args = append(args, i, db.d.t(bounds[i]), db.d.t(bounds[i+1]))
 	}
-	// The period's own bounds too, so a planner can read the period's
-	// range of an index once and spread it over the days.
-	q.WriteString(`) AS d JOIN tickets t ON t.created_at >= d.column2 AND t.created_at < d.column3
-		AND t.created_at >= ? AND t.created_at < ?`)
-	args = append(args, db.d.t(bounds[0]), db.d.t(bounds[len(bounds)-1]))
+	q.WriteString(`) AS d JOIN tickets t ON t.created_at >= d.column2 AND t.created_at < d.column3`)
+	if db.d.Numbered {
+		// PostgreSQL is given the period's own bounds too, or it reads a
+		// team's every ticket once per day; with them it reads the
+		// period's range once (measured: 126 ms down to 9.5 ms for a team's
+		// month). SQLite reads one index range per day without them and
+		// loops over the days for every ticket with them (3 ms against
+		// 14 ms).
+		q.WriteString(` AND t.created_at >= ? AND t.created_at < ?`)
+		args = append(args, db.d.t(bounds[0]), db.d.t(bounds[len(bounds)-1]))
+	}
 	f.From, f.To = time.Time{}, time.Time{}
 	if where, fargs := db.reportWhere(f, ""); where != "" {
 		q.WriteString(" AND " + strings.TrimPrefix(where, " WHERE "))
