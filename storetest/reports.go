@@ -101,6 +101,23 @@ func testReports(t *testing.T, open Opener) {
 		if r = must[*balcao.DailyReceived](t)(s.ReceivedByDay(ctx, sp, saoPaulo)); r.Total != 1 || !slices.Equal(r.Types, []string{"rnu-a"}) {
 			t.Fatalf("service rnu: %+v", r)
 		}
+		// The night the clocks go back, Lisbon's 25 October 2026 lasts 25
+		// hours: 00:30 summer time and 23:30 winter time are the same day.
+		autumn := []*balcao.Ticket{create("cit-d1", "cit", at("2026-10-24T23:30:00Z")), create("cit-d1", "cit", at("2026-10-25T23:30:00Z")),
+			create("cit-d1", "cit", at("2026-10-26T00:30:00Z"))}
+		oct := balcao.ReportFilter{From: time.Date(2026, 10, 25, 0, 0, 0, 0, lisbon), To: time.Date(2026, 10, 27, 0, 0, 0, 0, lisbon)}
+		r = must[*balcao.DailyReceived](t)(s.ReceivedByDay(ctx, oct, lisbon))
+		if !slices.Equal(r.Days, []string{"2026-10-25", "2026-10-26"}) || len(r.Counts) != 2 || r.Counts[0][0] != 2 || r.Counts[1][0] != 1 {
+			t.Fatalf("25-hour day: %v %v", r.Days, r.Counts)
+		}
+		// Without a period, the days run from the first ticket to the last.
+		r = must[*balcao.DailyReceived](t)(s.ReceivedByDay(ctx, balcao.ReportFilter{Service: "rnu"}, lisbon))
+		if !slices.Equal(r.Days, []string{"2026-03-03"}) || r.Total != 1 {
+			t.Fatalf("no period: %v, total %d", r.Days, r.Total)
+		}
+		for _, tk := range autumn {
+			status(tk, balcao.StatusCancelled, at("2026-10-27T00:00:00Z"))
+		}
 		empty := must[*balcao.DailyReceived](t)(s.ReceivedByDay(ctx, balcao.ReportFilter{From: at("2025-01-01T00:00:00Z"), To: at("2025-01-03T00:00:00Z")}, time.UTC))
 		if empty.Total != 0 || len(empty.Days) != 2 || len(empty.Types) != 0 {
 			t.Fatalf("empty period: %+v", empty)
