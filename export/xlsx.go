@@ -35,8 +35,19 @@ func XLSX(w io.Writer, tickets iter.Seq2[*balcao.Ticket, error], o Options) erro
 	if err != nil {
 		return err
 	}
+	// Column styles, so that the cells need no style of their own.
 	for i, c := range columns {
 		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return err
+		}
+		style := textStyle
+		switch c.kind {
+		case date:
+			style = dateStyle
+		case number:
+			style = 0
+		}
+		if err := sw.SetColStyle(i+1, i+1, style); err != nil {
 			return err
 		}
 	}
@@ -68,9 +79,9 @@ func XLSX(w io.Writer, tickets iter.Seq2[*balcao.Ticket, error], o Options) erro
 					row[i] = nil
 					continue
 				}
-				row[i] = excelize.Cell{StyleID: dateStyle, Value: serial(v, loc)}
+				row[i] = serial(v, loc)
 			default:
-				row[i] = excelize.Cell{StyleID: textStyle, Value: c.text(t, lang)}
+				row[i] = c.text(t, lang)
 			}
 		}
 		cell, err := excelize.CoordinatesToCellName(1, n)
