@@ -180,6 +180,24 @@ type Store interface {
 	// RatingSummary sums up the ratings given in a period.
 	RatingSummary(ctx context.Context, f ReportFilter) (*RatingSummary, error)
 
+	// The supervisors' reports. Each takes the service and team of a
+	// ReportFilter; the period applies to the time each one names.
+	//
+	// ReceivedByDay counts the tickets created in the period by calendar
+	// day in loc and by request type.
+	ReceivedByDay(ctx context.Context, f ReportFilter, loc *time.Location) (*DailyReceived, error)
+	// Backlog counts the tickets now in an open state that were created
+	// by at, by their age at that instant and by state (states are the
+	// current ones: give the current time); the period is not used.
+	Backlog(ctx context.Context, f ReportFilter, at time.Time) (*BacklogReport, error)
+	// SLACompliance counts the tickets resolved in the period and those
+	// without a breach recorded, per clock.
+	SLACompliance(ctx context.Context, f ReportFilter) (*SLACompliance, error)
+	// ResponseTimes gives the median and 90th percentile of the elapsed
+	// time to first response (tickets created in the period) and to
+	// resolution (tickets resolved in the period).
+	ResponseTimes(ctx context.Context, f ReportFilter) (*ResponseTimes, error)
+
 	// MailboxCursor and SetMailboxCursor keep an IMAP poller's position.
 	MailboxCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
 	SetMailboxCursor(ctx context.Context, mailbox string, uidValidity, lastUID uint32, now time.Time) error

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"database/sql"
 	"testing"
+	"time"
 
 	"balcao"
 	"balcao/storetest"
@@ -36,4 +37,13 @@ func BenchmarkSearch100k(b *testing.B) {
 	}
 	db.Close()
 	storetest.BenchmarkSearch(b, s, 100_000)
+}
+
+// BALCAO_TEST_POSTGRES_URL=… go test -run '^$' -bench Reports100k -benchtime 200x ./postgres/
+func BenchmarkReports100k(b *testing.B) {
+	s := benchOpen(b)
+	start := time.Now()
+	teams := storetest.SeedReports(b, s, 100_000)
+	b.Logf("seeded in %v", time.Since(start))
+	storetest.BenchmarkReports(b, s, teams)
 }

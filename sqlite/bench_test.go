@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"balcao"
 	"balcao/storetest"
@@ -24,4 +25,13 @@ func BenchmarkSearch100k(b *testing.B) {
 	s := benchOpen(b)
 	storetest.SeedSearch(b, s, 100_000)
 	storetest.BenchmarkSearch(b, s, 100_000)
+}
+
+// go test -run '^$' -bench Reports100k -benchtime 200x ./sqlite/
+func BenchmarkReports100k(b *testing.B) {
+	s := benchOpen(b)
+	start := time.Now()
+	teams := storetest.SeedReports(b, s, 100_000)
+	b.Logf("seeded in %v", time.Since(start))
+	storetest.BenchmarkReports(b, s, teams)
 }
