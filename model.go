@@ -1,6 +1,8 @@
 package balcao
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"time"
 )
@@ -178,6 +180,29 @@ type Message struct {
 	RawSHA256   string
 	CreatedAt   time.Time
 	Attachments []*Attachment
+
+	sealed bool
+}
+
+// Sealed reports whether Seal computed the digests and nothing was added
+// since (a store trusts them only then).
+func (m *Message) Sealed() bool { return m.sealed }
+
+// Seal computes the digests of a message's content: each attachment's
+// SHA-256 and size, and the original's SHA-256. A store computes those it
+// finds missing; a channel seals a message before its write transaction so
+// that hashing does not hold the database's writer.
+func (m *Message) Seal() {
+	for _, a := range m.Attachments {
+		sum := sha256.Sum256(a.Data)
+		a.SHA256 = hex.EncodeToString(sum[:])
+		a.Size = int64(len(a.Data))
+	}
+	if len(m.Raw) > 0 {
+		sum := sha256.Sum256(m.Raw)
+		m.RawSHA256 = hex.EncodeToString(sum[:])
+	}
+	m.sealed = true
 }
 
 // Attachment is a file of a message. Content is stored once per SHA-256,

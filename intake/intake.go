@@ -146,6 +146,9 @@ func (in *Intake) Deliver(ctx context.Context, env balcao.Envelope, raw []byte) 
 		return in.quarantine(ctx, env, raw, msg.MessageID, "not addressed to any intake address of the catalogue")
 	}
 	p := &pending{in: in, env: env, raw: raw, msg: msg, desk: desk, now: now}
+	if p.looksNew() {
+		p.prepare()
+	}
 	var out Outcome
 	err := in.cfg.Store.Update(ctx, func(tx balcao.Tx) error {
 		var err error
@@ -204,6 +207,64 @@ type pending struct {
 	msg  *mail.Message
 	desk string
 	now  time.Time
+
+	// fresh is what a new ticket is made of, prepared once (see prepare).
+	fresh *freshTicket
+}
+
+// freshTicket is the part of a new ticket that depends only on the
+// message and the catalogue: the request type understood, the values read
+// and their problems, and the stored message with its digests.
+type freshTicket struct {
+	nt       *balcao.NewTicket
+	rt       *catalog.RequestType
+	problems []catalog.FieldProblem
+}
+
+// looksNew reports whether a message will most likely open a ticket: a
+// person's message that names no earlier message and no ticket number.
+func (p *pending) looksNew() bool {
+	return p.msg.Auto == "" && len(p.msg.InReplyTo) == 0 && len(p.msg.References) == 0 &&
+		len(balcao.FindTicketNumbers(p.in.cfg.NumberPrefix, p.msg.Subject)) == 0
+}
+
+// prepare builds the new ticket; Deliver calls it before the write
+// transaction for messages that look new, so that the classification, the
+// extraction, the validation and the digests of the content do not hold
+// the database's one writer.
+func (p *pending) prepare() *freshTicket {
+	if p.fresh != nil {
+		return p.fresh
+	}
+	cat := p.in.cfg.Catalog
+	match, ok := p.in.classifier.Classify(p.desk, mail.NormalizeSubject(p.msg.Subject, p.in.cfg.NumberPrefix))
+	lang := "pt-PT"
+	if cands := cat.ByAddress(p.desk); len(cands) > 0 {
+		lang = cands[0].Language()
+	}
+	m := p.message()
+	m.Seal()
+	nt := &balcao.NewTicket{Subject: p.msg.Subject, Channel: balcao.ChannelEmail, Language: lang,
+		RequesterEmail: p.msg.From.Addr, RequesterName: p.msg.From.Name, Participants: p.participants(),
+		Message: m, Actor: p.actor(), Now: p.now, Status: balcao.StatusNew}
+	f := &freshTicket{nt: nt}
+	if ok {
+		rt := match.RequestType
+		f.rt = rt
+		nt.RequestType, nt.Service, nt.TeamCode = rt.Code, rt.Service().Code, rt.Team
+		nt.Impact, nt.Urgency, nt.Language = rt.Impact, rt.Urgency, rt.Language()
+		nt.Fields, f.problems = p.understand(rt, nil, nil)
+		nt.Missing = catalog.ToDomain(f.problems)
+		switch {
+		case len(catalog.Errors(f.problems)) > 0:
+			nt.Status = balcao.StatusPendingRequester
+		case rt.Approval:
+			nt.Status = balcao.StatusPendingApproval
+		}
+	}
+	p.in.dueTimes(nt)
+	p.fresh = f
+	return f
 }
 
 func (p *pending) run(tx balcao.Tx) (Outcome, error) {
@@ -365,30 +426,8 @@ func isWorkbook(a mail.Attachment) bool {
 // ticket it follows (0 when none).
 func (p *pending) newTicket(tx balcao.Tx, linkTo int64) (Outcome, error) {
 	cat := p.in.cfg.Catalog
-	match, ok := p.in.classifier.Classify(p.desk, mail.NormalizeSubject(p.msg.Subject, p.in.cfg.NumberPrefix))
-	lang := "pt-PT"
-	if cands := cat.ByAddress(p.desk); len(cands) > 0 {
-		lang = cands[0].Language()
-	}
-	nt := &balcao.NewTicket{Subject: p.msg.Subject, Channel: balcao.ChannelEmail, Language: lang,
-		RequesterEmail: p.msg.From.Addr, RequesterName: p.msg.From.Name, Participants: p.participants(),
-		Message: p.message(), Actor: p.actor(), Now: p.now, Status: balcao.StatusNew}
-	var rt *catalog.RequestType
-	var problems []catalog.FieldProblem
-	if ok {
-		rt = match.RequestType
-		nt.RequestType, nt.Service, nt.TeamCode = rt.Code, rt.Service().Code, rt.Team
-		nt.Impact, nt.Urgency, nt.Language = rt.Impact, rt.Urgency, rt.Language()
-		nt.Fields, problems = p.understand(rt, nil, nil)
-		nt.Missing = catalog.ToDomain(problems)
-		switch {
-		case len(catalog.Errors(problems)) > 0:
-			nt.Status = balcao.StatusPendingRequester
-		case rt.Approval:
-			nt.Status = balcao.StatusPendingApproval
-		}
-	}
-	p.in.dueTimes(nt)
+	f := p.prepare()
+	nt, rt, problems := f.nt, f.rt, f.problems
 	t, err := tx.CreateTicket(nt)
 	if err != nil {
 		return Outcome{}, err

@@ -104,9 +104,11 @@ func (db *DB) checkMessage(m *balcao.Message) error {
 		if int64(len(a.Data)) > db.opt.MaxAttachmentBytes {
 			return balcao.Errorf(balcao.EINVALID, "attachment %q is %d bytes; the limit is %d bytes", a.Filename, len(a.Data), db.opt.MaxAttachmentBytes)
 		}
-		sum := sha256.Sum256(a.Data)
-		a.SHA256 = hex.EncodeToString(sum[:])
-		a.Size = int64(len(a.Data))
+		if !m.Sealed() || a.SHA256 == "" {
+			sum := sha256.Sum256(a.Data)
+			a.SHA256 = hex.EncodeToString(sum[:])
+			a.Size = int64(len(a.Data))
+		}
 		if a.MediaType == "" {
 			a.MediaType = "application/octet-stream"
 		}
@@ -320,8 +322,10 @@ func (db *DB) insertEvent(ctx context.Context, q *sql.Tx, e *balcao.Event) error
 
 func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) error {
 	if len(m.Raw) > 0 {
-		sum := sha256.Sum256(m.Raw)
-		m.RawSHA256 = hex.EncodeToString(sum[:])
+		if !m.Sealed() || m.RawSHA256 == "" {
+			sum := sha256.Sum256(m.Raw)
+			m.RawSHA256 = hex.EncodeToString(sum[:])
+		}
 		if err := db.putRaw(ctx, q, m.RawSHA256, m.Raw, m.Attachments, m.CreatedAt); err != nil {
 			return err
 		}
