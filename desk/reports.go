@@ -17,6 +17,8 @@ func (s *Server) registerReports(mux *http.ServeMux) {
 	funcs := template.FuncMap{"static": s.staticURL}
 	s.pages.m["reports"] = template.Must(template.New("reports").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/reports.html"))
 	mux.HandleFunc("GET /desk/reports", s.staff(s.reports))
+	mux.HandleFunc("GET /desk/export.csv", s.staff(s.exportCSV))
+	mux.HandleFunc("GET /desk/export.xlsx", s.staff(s.exportXLSX))
 }
 
 // canReport reports whether a user sees the reports: supervisors (for
