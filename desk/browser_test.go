@@ -273,3 +273,42 @@ func TestBrowser(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(e.srv.URL+"/desk/tickets/SD-2026-999999"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 	checkAxe(t, ctx, axe, "not found (en)")
 }
+
+// TestBrowserReports checks the reports page with axe-core: the charts,
+// their tables, and the form with an error, in two languages.
+func TestBrowserReports(t *testing.T) {
+	ctx := browser(t)
+	axe := axeSource(t)
+	e := newEnv(t)
+	sup := e.user("supervisora@desk.pt", balcao.RoleSupervisor)
+	if err := e.store.AddTeamMember(context.Background(), e.cit.ID, sup.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.ticket(nil)
+	e.ticket(func(nt *balcao.NewTicket) { nt.RequestType = "cit-d2"; nt.Message = nil })
+
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/desk/reports"),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), "supervisora@desk.pt"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#report-received svg`)),
+	)
+	checkAxe(t, ctx, axe, "reports")
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#from`), "2026-03-02"),
+		chromedp.SetValue(chromedp.CSS(`#to`), "2026-02-01"),
+		chromedp.Click(chromedp.CSS(`#show-reports`)),
+		chromedp.WaitVisible(chromedp.CSS(`.errors`)),
+	)
+	checkAxe(t, ctx, axe, "reports with an error")
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#lang`), "en"),
+		chromedp.Click(chromedp.CSS(`form.lang button`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[text()="Reports"]`)),
+		chromedp.Navigate(e.srv.URL+"/desk/reports?period=90"),
+		chromedp.WaitVisible(chromedp.CSS(`#report-ratings svg`)),
+	)
+	checkAxe(t, ctx, axe, "reports, 90 days (en)")
+}
