@@ -294,6 +294,28 @@ func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, v *viewer)
 		return
 	}
 	s.Logger.Info("desk: role changed", "by", v.User.Email, "user", id, "role", role)
+	// A requester made staff has no password yet: give a temporary one.
+	u, err := s.Store.UserByID(r.Context(), id)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
+	}
+	if role.IsStaff() && u.PasswordHash == "" {
+		password := secret.GeneratePassword()
+		hash, err := secret.HashPassword(password)
+		if err == nil {
+			err = s.Store.SetPasswordHash(r.Context(), u.ID, hash)
+		}
+		if err != nil {
+			s.serverError(w, r, v, err)
+			return
+		}
+		p.Created, p.Password = u, password
+		p.Status = p.L.T("admin.done.role")
+		p.Form = newUserForm{Role: string(balcao.RoleAgent), Language: catalog.LangPT}
+		s.renderUsers(w, r, v, p, http.StatusOK)
+		return
+	}
 	http.Redirect(w, r, "/desk/admin/users?done=role", http.StatusSeeOther)
 }
 

@@ -130,6 +130,19 @@ func testAdminUsers(t *testing.T, e *env) {
 	r = e.post(c, "/desk/admin/users/"+aid+"/role", url.Values{"role": {"agent"}})
 	wantStatus(t, r, http.StatusConflict)
 	wantBody(t, r, "último administrador ativo")
+	// A requester made an agent gets a temporary password.
+	rita := e.user("rita@usf.pt", balcao.RoleRequester)
+	if err := e.store.SetPasswordHash(ctx, rita.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	r = e.post(c, "/desk/admin/users/"+strconv.FormatInt(rita.ID, 10)+"/role", url.Values{"role": {"agent"}})
+	wantStatus(t, r, http.StatusOK)
+	wantBody(t, r, "Papel alterado.", `id="new-password"`)
+	i = strings.Index(r.body, `id="new-password">`)
+	pw = r.body[i+len(`id="new-password">`):]
+	pw = pw[:strings.Index(pw, "<")]
+	wantStatus(t, e.login(e.client(), "rita@usf.pt", pw), http.StatusSeeOther)
+
 	wantStatus(t, e.post(c, "/desk/admin/users/abc/disable", nil), http.StatusNotFound)
 	wantStatus(t, e.post(c, "/desk/admin/users/999999/disable", nil), http.StatusNotFound)
 }
