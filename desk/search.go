@@ -20,13 +20,19 @@ type searchPage struct {
 	FirstURL string
 }
 
-// searchFetches bounds the store pages read to fill one page of results
-// for a viewer who may not see every ticket found.
-const searchFetches = 5
-
-// searchPageSize is how many results a page shows at most (a page may
-// show more when the viewer's scope filtered the store's pages).
+// searchPageSize is how many results a page shows for an admin, and the
+// fewest a page tries to show for others.
 const searchPageSize = 25
+
+// A viewer who may not see every ticket found reads larger store pages,
+// searchScopedLimit tickets each, at most searchFetches of them, until
+// searchPageSize are visible: every store page of a common word costs
+// about the same whatever its size, so one large page beats several small
+// ones. Such a page may show more than searchPageSize rows.
+const (
+	searchScopedLimit = 100
+	searchFetches     = 3
+)
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request, v *viewer) {
 	q := r.URL.Query()
@@ -47,6 +53,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, v *viewer) {
 	p.Searched = true
 	ctx := r.Context()
 	sq := balcao.SearchQuery{Text: text, IncludeNotes: true, Limit: searchPageSize, Cursor: q.Get("after")}
+	if !v.scope().All {
+		sq.Limit = searchScopedLimit
+	}
 	var found []*balcao.Ticket
 	next := ""
 	for i := 0; i < searchFetches; i++ {

@@ -50,11 +50,16 @@ func testSearch(t *testing.T, e *env) {
 	r = e.get(agent, "/desk/search?q="+strings.Repeat("a", 300))
 	wantBody(t, r, `id="q-error"`, "300")
 
-	// Pages follow a cursor.
+	// Pages follow a cursor; an agent's scope reads larger pages.
 	for i := 0; i < 30; i++ {
 		e.ticket(func(nt *balcao.NewTicket) { nt.Subject = "Lote de pedidos" })
 	}
 	r = e.get(agent, "/desk/search?q=lote")
+	wantNotBody(t, r, `rel="next"`)
+	if n := strings.Count(r.body, "Lote de pedidos"); n != 30 {
+		t.Fatalf("the agent's page holds %d tickets", n)
+	}
+	r = e.get(admin, "/desk/search?q=lote")
 	wantBody(t, r, `rel="next"`)
 	i := strings.Index(r.body, `/desk/search?after=`)
 	if i < 0 {
@@ -62,7 +67,7 @@ func testSearch(t *testing.T, e *env) {
 	}
 	next := r.body[i:]
 	next = strings.ReplaceAll(next[:strings.IndexByte(next, '"')], "&amp;", "&")
-	r2 := e.get(agent, next)
+	r2 := e.get(admin, next)
 	wantStatus(t, r2, http.StatusOK)
 	wantBody(t, r2, `id="first-page"`, "Lote de pedidos")
 	if strings.Count(r.body, "Lote de pedidos")+strings.Count(r2.body, "Lote de pedidos") != 30 {
