@@ -1,6 +1,8 @@
 package desk
 
 import (
+	"bytes"
+	"mime"
 	"net/http"
 	"net/mail"
 	"slices"
@@ -581,10 +583,9 @@ func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request, v *vie
 // --- mail ---
 
 type outboxRow struct {
-	O                       *balcao.OutboxItem
-	To                      string
-	Created, Next, Sent     string
-	TicketNumber, TicketURL string
+	O                   *balcao.OutboxItem
+	To, Subject         string
+	Created, Next, Sent string
 }
 
 type quarantineRow struct {
@@ -633,7 +634,8 @@ func (s *Server) adminMail(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	for _, o := range items {
-		row := outboxRow{O: o, To: strings.Join(o.Recipients, ", "), Created: s.formatTime(o.CreatedAt), Next: s.formatTime(o.NextAttemptAt), Sent: s.formatTime(o.SentAt)}
+		row := outboxRow{O: o, To: strings.Join(o.Recipients, ", "), Subject: rawSubject(o.Raw),
+			Created: s.formatTime(o.CreatedAt), Next: s.formatTime(o.NextAttemptAt), Sent: s.formatTime(o.SentAt)}
 		p.Outbox = append(p.Outbox, row)
 	}
 	qs, err := s.Store.ListQuarantine(ctx, mailShown)
@@ -701,4 +703,18 @@ func (s *Server) adminCatalogue(w http.ResponseWriter, r *http.Request, v *viewe
 		}
 	}
 	s.render(w, http.StatusOK, "admin_catalogue", p)
+}
+
+// rawSubject is the decoded Subject of a stored message, "" when it has
+// none or cannot be read.
+func rawSubject(raw []byte) string {
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return ""
+	}
+	subject := m.Header.Get("Subject")
+	if dec, err := new(mime.WordDecoder).DecodeHeader(subject); err == nil {
+		subject = dec
+	}
+	return subject
 }

@@ -215,8 +215,60 @@ func testAdminMail(t *testing.T, e *env) {
 	c := e.signedIn("admin@desk.pt")
 	r := e.get(c, "/desk/admin/mail")
 	wantStatus(t, r, http.StatusOK)
-	wantBody(t, r, "Fila de envio", "Quarentena", "Nada em quarentena.", `aria-current="page">À espera`)
+	wantBody(t, r, "Fila de envio", "Quarentena", "Nada em quarentena.", `aria-current="page">À espera`, "servicedesk@")
+
+	tk := e.ticket(nil)
+	item := &balcao.OutboxItem{TicketID: tk.ID, MessageID: "r1@balcao", MailFrom: "servicedesk@spms.min-saude.pt",
+		Recipients: []string{"ana@usf.pt"}, Raw: []byte("Subject: =?UTF-8?Q?Retifica=C3=A7=C3=A3o?=\r\n\r\nola\r\n"), CreatedAt: T0, NextAttemptAt: T0}
+	err := e.store.Update(ctx, func(tx balcao.Tx) error {
+		if err := tx.Enqueue(item); err != nil {
+			return err
+		}
+		return tx.Quarantine(&balcao.Quarantined{Envelope: balcao.Envelope{Source: "smtp", Recipients: []string{"cit@desk.pt"}, ReceivedAt: T0},
+			Reason: "no sender", Raw: []byte("x"), ReceivedAt: T0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, e.get(c, "/desk/admin/mail"), "ana@usf.pt", "Retificação")
+	if err := e.store.MarkOutbox(ctx, item.ID, balcao.OutboxFailed, "550 5.1.1 mailbox unknown", T0, T0); err != nil {
+		t.Fatal(err)
+	}
+	r = e.get(c, "/desk/admin/mail?status=failed")
+	wantBody(t, r, `aria-current="page">Falhadas`, "550 5.1.1 mailbox unknown", "Retificação", "no sender", "&lt;&gt;", "cit@desk.pt")
+	wantNotBody(t, e.get(c, "/desk/admin/mail"), "ana@usf.pt")
 	for _, st := range []string{"failed", "sent", "bogus"} {
 		wantStatus(t, e.get(c, "/desk/admin/mail?status="+st), http.StatusOK)
+	}
+}
+
+// TestAdminPagesInEveryLanguage renders the new pages, forms in error
+// included, in each language: no text is missing or short of arguments.
+func TestAdminPagesInEveryLanguage(t *testing.T) {
+	e := newEnv(t)
+	admin := e.user("admin@desk.pt", balcao.RoleAdmin)
+	tk := e.ticket(nil)
+	if err := e.store.Update(ctx, func(tx balcao.Tx) error {
+		return tx.Notify(&balcao.Notification{UserID: admin.ID, TicketID: tk.ID, Kind: "sla_breach", Body: "x", CreatedAt: T0})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signedIn("admin@desk.pt")
+	for _, lang := range []string{"pt-PT", "pt-BR", "en", "es"} {
+		wantStatus(t, e.post(c, "/lang", url.Values{"lang": {lang}, "next": {"/desk/"}}), http.StatusSeeOther)
+		var pages []resp
+		for _, p := range append(adminPaths, "/desk/search?q=erro", "/desk/search?q=", "/desk/notifications", "/desk/admin/mail?status=failed") {
+			pages = append(pages, e.get(c, p))
+		}
+		pages = append(pages,
+			e.post(c, "/desk/admin/users", url.Values{"email": {"x"}, "role": {"x"}, "language": {"x"}, "organisation": {"x"}, "teams": {"x"}}),
+			e.post(c, "/desk/admin/tokens", url.Values{"name": {strings.Repeat("n", 101)}, "email": {"x@y.pt"}}),
+			e.post(c, "/desk/admin/teams/"+e.cit.Code+"/members", url.Values{"email": {"x@y.pt"}}),
+			e.post(c, "/desk/admin/users/"+strconv.FormatInt(admin.ID, 10)+"/role", url.Values{"role": {"agent"}}))
+		for _, r := range pages {
+			if r.code >= 500 || strings.Contains(r.body, "%!") || !strings.Contains(r.body, `<html lang="`+lang+`"`) {
+				t.Fatalf("%s: %d\n%s", lang, r.code, r.body)
+			}
+		}
 	}
 }
