@@ -204,6 +204,8 @@ type Store interface {
 
 	// DeskStore holds what the agent console needs (console.go).
 	DeskStore
+	// AdminStore holds what the administration pages need (admin.go).
+	AdminStore
 }
 
 // ManualClock is a Clock that only moves when told to: tests use it to

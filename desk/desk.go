@@ -122,6 +122,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /desk/tickets/{number}/priority", s.staff(s.changePriority))
 	mux.HandleFunc("POST /desk/tickets/{number}/team", s.staff(s.changeTeam))
 	s.registerReports(mux)
+	s.registerAdmin(mux)
 	mux.HandleFunc("/desk/", s.notFound)
 
 	cop := http.NewCrossOriginProtection()

@@ -56,6 +56,7 @@ type page struct {
 	Langs  []langOption
 	Errors []fieldError
 	Status string // what the last action did, announced to screen readers
+	Unread string // unread notifications of a member of staff ("" for none)
 }
 
 func (p *page) addError(field, msg string) { p.Errors = append(p.Errors, fieldError{field, msg}) }
@@ -79,6 +80,9 @@ func (s *Server) newPage(r *http.Request, v *viewer, titleKey string, args ...an
 	}
 	l := Localizer{Lang: pickLanguage(r, userLang)}
 	p := page{L: l, Title: l.T(titleKey, args...), User: u, Here: r.URL.RequestURI()}
+	if u != nil && u.Role.IsStaff() {
+		p.Unread = s.unreadCount(r, u)
+	}
 	for _, tag := range languages {
 		p.Langs = append(p.Langs, langOption{Tag: tag, Name: languageNames[tag], Current: tag == l.Lang})
 	}

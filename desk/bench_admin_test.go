@@ -1,0 +1,76 @@
+package desk_test
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"balcao"
+	"balcao/catalog"
+	"balcao/desk"
+)
+
+// BenchmarkConsoleAdmin100k measures the server time of the search,
+// notification and administration pages on the database of
+// BenchmarkConsole100k. The word searched is in every ticket: the worst
+// case, where the store reads its newest 10,000 matches and the agent's
+// scope keeps three teams of ten.
+//
+//	go test -run '^$' -bench ConsoleAdmin100k -benchtime 100x ./desk/
+func BenchmarkConsoleAdmin100k(b *testing.B) {
+	store, agent, _, _ := benchDB(b)
+	defer store.Close()
+	cat, err := catalog.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock := balcao.NewManualClock(benchNow)
+	admin, err := store.UserByEmail(ctx, "admin@desk.pt")
+	if err != nil {
+		admin = &balcao.User{Email: "admin@desk.pt", Name: "Admin", Role: balcao.RoleAdmin}
+		if err := store.CreateUser(ctx, admin); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tokens := map[string]string{}
+	for _, u := range []*balcao.User{agent, admin} {
+		tok := fmt.Sprintf("bench-admin-%d-%d", u.ID, time.Now().UnixNano())
+		if err := store.CreateSession(ctx, &balcao.Session{Hash: sha256.Sum256([]byte(tok)), UserID: u.ID,
+			CreatedAt: clock.Now(), ExpiresAt: clock.Now().Add(time.Hour)}); err != nil {
+			b.Fatal(err)
+		}
+		tokens[string(u.Role)] = tok
+	}
+	h := (&desk.Server{Store: store, Catalog: cat, Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
+
+	pages := []struct{ name, role, path string }{
+		{"search-words-agent", "agent", "/desk/search?q=erro"},
+		{"search-words-admin", "admin", "/desk/search?q=erro"},
+		{"search-identifier-agent", "agent", "/desk/search?q=" + url.QueryEscape("12345678")},
+		{"notifications", "agent", "/desk/notifications"},
+		{"admin-users", "admin", "/desk/admin/users"},
+		{"admin-teams", "admin", "/desk/admin/teams"},
+		{"admin-organisations", "admin", "/desk/admin/organisations"},
+		{"admin-tokens", "admin", "/desk/admin/tokens"},
+		{"admin-mail", "admin", "/desk/admin/mail"},
+		{"admin-catalogue", "admin", "/desk/admin/catalogue"},
+	}
+	for _, p := range pages {
+		b.Run(p.name, func(b *testing.B) {
+			var lat []time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				get(b, h, tokens[p.role], p.path)
+				lat = append(lat, time.Since(t0))
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ms-median")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "ms-p99")
+		})
+	}
+}
