@@ -204,6 +204,8 @@ type Store interface {
 
 	// DeskStore holds what the agent console needs (console.go).
 	DeskStore
+	// ActionStore holds what the console's ticket actions need (actions.go).
+	ActionStore
 }
 
 // ManualClock is a Clock that only moves when told to: tests use it to
