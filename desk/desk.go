@@ -121,6 +121,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /desk/tickets/{number}/reveal", s.staff(s.reveal))
 	mux.HandleFunc("POST /desk/tickets/{number}/priority", s.staff(s.changePriority))
 	mux.HandleFunc("POST /desk/tickets/{number}/team", s.staff(s.changeTeam))
+	s.registerActions(mux)
 	mux.HandleFunc("/desk/", s.notFound)
 
 	cop := http.NewCrossOriginProtection()

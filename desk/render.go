@@ -15,6 +15,9 @@ import (
 // layout into a set of its own.
 var pageNames = []string{"login", "password", "queue", "ticket", "error"}
 
+// pageParts are further templates a page includes.
+var pageParts = map[string][]string{"ticket": {"templates/ticket_actions.html"}}
+
 type pageSet struct{ m map[string]*template.Template }
 
 func mustParsePages(s *Server) *pageSet {
@@ -31,7 +34,8 @@ func mustParsePages(s *Server) *pageSet {
 	}
 	ps := &pageSet{m: map[string]*template.Template{}}
 	for _, name := range pageNames {
-		t := template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		files := append([]string{"templates/layout.html", "templates/" + name + ".html"}, pageParts[name]...)
+		t := template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, files...))
 		ps.m[name] = t
 	}
 	return ps
