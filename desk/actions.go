@@ -60,6 +60,12 @@ func (s *Server) registerActions(mux *http.ServeMux) {
 	mux.HandleFunc("POST /desk/tickets/{number}/merge", s.staff(s.merge))
 	mux.HandleFunc("POST /desk/tickets/{number}/link", s.staff(s.link))
 	mux.HandleFunc("POST /desk/tickets/{number}/type", s.staff(s.changeType))
+	mux.HandleFunc("GET /desk/phone", s.staff(s.phoneForm))
+	mux.HandleFunc("POST /desk/phone", s.staff(s.phoneTicket))
+	mux.HandleFunc("POST /desk/phone/note", s.staff(s.phoneNote))
+	mux.HandleFunc("GET /desk/canned", s.staff(s.cannedPage))
+	mux.HandleFunc("POST /desk/canned", s.staff(s.saveCanned))
+	mux.HandleFunc("POST /desk/canned/{id}/delete", s.staff(s.deleteCanned))
 }
 
 func (s *Server) fillActions(r *http.Request, v *viewer, t *balcao.Ticket, p *ticketPage) error {

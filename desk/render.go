@@ -13,7 +13,7 @@ import (
 
 // pageNames are the templates of the console; each is parsed with the
 // layout into a set of its own.
-var pageNames = []string{"login", "password", "queue", "ticket", "error"}
+var pageNames = []string{"login", "password", "queue", "ticket", "error", "phone", "canned"}
 
 // pageParts are further templates a page includes.
 var pageParts = map[string][]string{"ticket": {"templates/ticket_actions.html"}}
