@@ -60,6 +60,7 @@ func (s *Server) registerActions(mux *http.ServeMux) {
 	mux.HandleFunc("POST /desk/tickets/{number}/merge", s.staff(s.merge))
 	mux.HandleFunc("POST /desk/tickets/{number}/link", s.staff(s.link))
 	mux.HandleFunc("POST /desk/tickets/{number}/type", s.staff(s.changeType))
+	mux.HandleFunc("POST /desk/bulk", s.staff(s.bulk))
 	mux.HandleFunc("GET /desk/phone", s.staff(s.phoneForm))
 	mux.HandleFunc("POST /desk/phone", s.staff(s.phoneTicket))
 	mux.HandleFunc("POST /desk/phone/note", s.staff(s.phoneNote))

@@ -13,10 +13,10 @@ import (
 
 // pageNames are the templates of the console; each is parsed with the
 // layout into a set of its own.
-var pageNames = []string{"login", "password", "queue", "ticket", "error", "phone", "canned"}
+var pageNames = []string{"login", "password", "queue", "ticket", "error", "phone", "canned", "bulk"}
 
 // pageParts are further templates a page includes.
-var pageParts = map[string][]string{"ticket": {"templates/ticket_actions.html"}}
+var pageParts = map[string][]string{"ticket": {"templates/ticket_actions.html"}, "queue": {"templates/queue_bulk.html"}}
 
 type pageSet struct{ m map[string]*template.Template }
 
