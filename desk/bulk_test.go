@@ -16,7 +16,7 @@ func testBulk(t *testing.T, e *env) {
 	hidden := e.ticket(func(nt *balcao.NewTicket) { nt.TeamCode = e.other.Code })
 	c := e.signedIn("agente@desk.pt")
 	q := e.get(c, "/desk/?view=team")
-	wantBody(t, q, `name="t" value="`+string(a.Number)+`" form="bulk"`, `aria-label="Selecionar o pedido `+string(a.Number)+`"`, `<form method="post" action="/desk/bulk" id="bulk"`,
+	wantBody(t, q, `name="t" value="`+string(a.Number)+`" form="bulk"`, `aria-label="Selecionar o pedido `+string(a.Number)+`"`, `<form method="post" action="/desk/bulk" id="bulk" class="stack bulk" hx-boost="false">`,
 		`<option value="close">`)
 
 	r := e.post(c, "/desk/bulk", url.Values{"bulk_action": {"assign"}})
