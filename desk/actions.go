@@ -113,6 +113,9 @@ func (s *Server) fillActions(r *http.Request, v *viewer, t *balcao.Ticket, p *ti
 			}
 		}
 	}
+	for i := range p.Events {
+		s.actionEventView(&p.Events[i], p.L)
+	}
 	if p.CanReply {
 		canned, err := s.Store.CannedResponses(ctx, t.RequestType, false)
 		if err != nil {
@@ -425,4 +428,32 @@ func (s *Server) changeType(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	afterAction(w, r, t, "type")
+}
+
+// actionEventView words the history entries of these actions: a merge
+// names both tickets and how many messages moved, a link the other ticket,
+// a request type change the types' titles.
+func (s *Server) actionEventView(ev *eventView, l Localizer) {
+	e := *ev.E
+	switch e.Kind {
+	case balcao.EventMerge:
+		n, _ := strconv.Atoi(e.Reason)
+		key := "event.merge.into"
+		if e.Field == "merged_from" {
+			key = "event.merge.from"
+		}
+		ev.Change = l.T(key, e.From, e.To, n)
+		e.Reason = ""
+	case balcao.EventLink:
+		label := e.Field
+		if _, ok := messages["link."+e.Field]; ok {
+			label = l.T("link." + e.Field)
+		}
+		ev.Change = label + " " + e.To
+	case balcao.EventRequestType:
+		ev.Change = s.requestTypeTitle(e.From, l) + " → " + s.requestTypeTitle(e.To, l)
+	default:
+		return
+	}
+	ev.E = &e
 }

@@ -162,7 +162,7 @@ func testMergeAndLinks(t *testing.T, e *env) {
 		t.Fatalf("duplicate %s into %d", got.Status, got.MergedInto)
 	}
 	page := e.get(c, intoPath+"?done=merged")
-	wantBody(t, page, "Pedido juntado", "Também tenho o erro 500.", "Recebeu o duplicado", string(dup.Number), "Junção: merged_from: "+string(dup.Number))
+	wantBody(t, page, "Pedido juntado", "Também tenho o erro 500.", "Recebeu o duplicado", string(dup.Number), "Junção: "+string(dup.Number)+" juntado a "+string(into.Number)+" (1 mensagem(ns) recebida(s))")
 	wantBody(t, e.get(c, path), "Fundido em", "Fundido noutro pedido")
 	if out := e.outboxText(); !strings.Contains(out, "rui@usf.min-saude.pt") || !strings.Contains(out, string(into.Number)) {
 		t.Fatalf("duplicate's requester not told: %s", out)
@@ -182,7 +182,7 @@ func testMergeAndLinks(t *testing.T, e *env) {
 	r = e.post(c, intoPath+"/link", url.Values{"link_to": {string(other.Number)}})
 	wantStatus(t, r, http.StatusSeeOther)
 	wantBody(t, e.get(c, intoPath), "Relacionado com <a href=\"/desk/tickets/"+string(other.Number)+"\">")
-	wantBody(t, e.get(c, "/desk/tickets/"+string(other.Number)), "Relacionado com <a href=\""+intoPath+"\">", "Relação: related:")
+	wantBody(t, e.get(c, "/desk/tickets/"+string(other.Number)), "Relacionado com <a href=\""+intoPath+"\">", "Relação: Relacionado com "+string(into.Number))
 }
 
 func TestChangeRequestType(t *testing.T) { onBothDatabases(t, testChangeRequestType) }
@@ -202,7 +202,7 @@ func testChangeRequestType(t *testing.T, e *env) {
 	if got.RequestType != "cit-d2" || got.TeamID != e.cit.ID || len(got.Missing) == 0 {
 		t.Fatalf("after the change: %s team %d missing %v", got.RequestType, got.TeamID, got.Missing)
 	}
-	wantBody(t, e.get(c, path+"?done=type"), "Tipo de pedido alterado", "Tipo de pedido: request_type: cit-d1 → cit-d2", "Problema/Erro aplicação central")
+	wantBody(t, e.get(c, path+"?done=type"), "Tipo de pedido alterado", "Tipo de pedido: Problema/Erro aplicação local (SAM-CS) → Problema/Erro aplicação central", "Problema/Erro aplicação central")
 }
 
 func TestCannedInsert(t *testing.T) { onBothDatabases(t, testCannedInsert, withReplier) }

@@ -106,6 +106,8 @@ var actionMessages = map[string]msg{
 
 	"event.merge":        {"Junção", "Mesclagem", "Merge", "Fusión"},
 	"event.link":         {"Relação", "Relação", "Link", "Relación"},
+	"event.merge.into":   {"%s juntado a %s (%d mensagem(ns) movida(s))", "%s mesclado em %s (%d mensagem(ns) movida(s))", "%s merged into %s (%d message(s) moved)", "%s fusionada en %s (%d mensaje(s) movido(s))"},
+	"event.merge.from":   {"%s juntado a %s (%d mensagem(ns) recebida(s))", "%s mesclado em %s (%d mensagem(ns) recebida(s))", "%s merged into %s (%d message(s) taken in)", "%s fusionada en %s (%d mensaje(s) recibido(s))"},
 	"event.request_type": {"Tipo de pedido", "Tipo de solicitação", "Request type", "Tipo de solicitud"},
 
 	"phone.title":   {"Registar uma chamada", "Registrar uma ligação", "Record a phone call", "Registrar una llamada"},
