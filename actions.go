@@ -34,6 +34,10 @@ type TicketLink struct {
 	Number   TicketNumber
 	Subject  string
 	Status   Status
+	// TeamID and AssigneeID of the other ticket, for the caller to
+	// check it may show it.
+	TeamID     int64
+	AssigneeID int64
 }
 
 // CannedResponse is a text agents insert into an answer, kept per request

@@ -88,6 +88,9 @@ func (s *Server) fillActions(r *http.Request, v *viewer, t *balcao.Ticket, p *ti
 		return err
 	}
 	for _, l := range links {
+		if !v.canSee(&balcao.Ticket{TeamID: l.TeamID, AssigneeID: l.AssigneeID}) {
+			continue // a ticket out of scope is not there
+		}
 		key := "link." + l.Kind
 		if l.Incoming {
 			key = "link.in." + l.Kind

@@ -183,6 +183,12 @@ func testMergeAndLinks(t *testing.T, e *env) {
 	wantStatus(t, r, http.StatusSeeOther)
 	wantBody(t, e.get(c, intoPath), "Relacionado com <a href=\"/desk/tickets/"+string(other.Number)+"\">")
 	wantBody(t, e.get(c, "/desk/tickets/"+string(other.Number)), "Relacionado com <a href=\""+intoPath+"\">", "Relação: Relacionado com "+string(into.Number))
+
+	// A linked ticket out of the agent's sight is not shown.
+	if err := e.store.Update(ctx, func(tx balcao.Tx) error { return tx.LinkTickets(other.ID, hidden.ID, balcao.LinkRelated, T0) }); err != nil {
+		t.Fatal(err)
+	}
+	wantNotBody(t, e.get(c, "/desk/tickets/"+string(other.Number)), string(hidden.Number))
 }
 
 func TestChangeRequestType(t *testing.T) { onBothDatabases(t, testChangeRequestType) }

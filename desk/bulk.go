@@ -23,6 +23,10 @@ func (s *Server) fillBulk(p *queuePage) {
 	p.B.CanClose = s.Replier != nil
 }
 
+// errNoEmail: the ticket's service takes no email, so no message can
+// close it.
+var errNoEmail = balcao.Errorf(balcao.EINVALID, "this ticket's service takes no email")
+
 type bulkOutcome struct {
 	Number, URL, Result string
 	OK                  bool
@@ -103,6 +107,9 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, v *viewer) {
 			p.Done++
 		case balcao.EINVALID:
 			o.Result = p.L.T("bulk.result.invalid", t.Status.Label(p.L.Lang))
+			if err == errNoEmail {
+				o.Result = p.L.T("bulk.result.noemail")
+			}
 		case balcao.ECONFLICT:
 			o.Result = p.L.T("action.conflict")
 		default:
@@ -146,6 +153,9 @@ func (s *Server) closeWithMessage(r *http.Request, v *viewer, t *balcao.Ticket, 
 			}
 		}
 		if _, err := s.Replier.Reply(tx, cur, intake.AgentReply{Text: text, Author: v.actor(), Thread: thread, Addresses: addresses, Now: now}); err != nil {
+			if balcao.ErrorCode(err) == balcao.EINVALID {
+				return errNoEmail
+			}
 			return err
 		}
 		_, err = tx.ChangeStatus(t.ID, balcao.StatusClosed, v.actor(), "", now)

@@ -54,6 +54,14 @@ func testBulk(t *testing.T, e *env) {
 			t.Fatalf("%s: %s", tk.Number, got.Status)
 		}
 	}
+	// A ticket whose service takes no email cannot be closed with a message.
+	triage := e.ticket(func(nt *balcao.NewTicket) { nt.RequestType, nt.Service = "", "" })
+	r = e.post(c, "/desk/bulk", url.Values{"t": {string(triage.Number)}, "bulk_action": {"close"}, "bulk_text": {"x"}})
+	wantBody(t, r, "0 de 1 pedido(s) tratados.", "Não alterado: o serviço deste pedido não recebe email")
+	if got, _ := e.store.TicketByNumber(ctx, triage.Number); got.Status != balcao.StatusNew {
+		t.Fatalf("triage ticket is %s", got.Status)
+	}
+
 	// Closed tickets are left as they are.
 	r = e.post(c, "/desk/bulk", url.Values{"t": {string(a.Number)}, "bulk_action": {"close"}, "bulk_text": {"x"}})
 	wantBody(t, r, "0 de 1 pedido(s) tratados.", "Não alterado: o pedido está em")

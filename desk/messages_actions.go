@@ -170,8 +170,10 @@ var actionMessages = map[string]msg{
 	"bulk.result.ok":       {"Feito.", "Feito.", "Done.", "Hecho."},
 	"bulk.result.notfound": {"Não encontrado.", "Não encontrado.", "Not found.", "No encontrada."},
 	"bulk.result.invalid":  {"Não alterado: o pedido está em \"%s\".", "Não alterado: o chamado está em \"%s\".", "Left as it was: the ticket is \"%s\".", "Sin cambios: la solicitud está en \"%s\"."},
-	"bulk.summary":         {"%d de %d pedido(s) tratados.", "%d de %d chamado(s) tratados.", "%d of %d ticket(s) done.", "%d de %d solicitud(es) hechas."},
-	"bulk.back":            {"Voltar à fila", "Voltar à fila", "Back to the queue", "Volver a la cola"},
+	"bulk.result.noemail": {"Não alterado: o serviço deste pedido não recebe email, por isso a mensagem não pode seguir.", "Não alterado: o serviço deste chamado não recebe e-mail, por isso a mensagem não pode ser enviada.",
+		"Left as it was: this ticket's service takes no email, so the message cannot go.", "Sin cambios: el servicio de esta solicitud no recibe correo, así que el mensaje no puede enviarse."},
+	"bulk.summary": {"%d de %d pedido(s) tratados.", "%d de %d chamado(s) tratados.", "%d of %d ticket(s) done.", "%d de %d solicitud(es) hechas."},
+	"bulk.back":    {"Voltar à fila", "Voltar à fila", "Back to the queue", "Volver a la cola"},
 }
 
 func init() {

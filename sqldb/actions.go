@@ -103,11 +103,11 @@ func (v *txView) ChangeRequestType(ticketID int64, requestType, service string, 
 }
 
 func (db *DB) TicketLinks(ctx context.Context, ticketID int64) ([]*balcao.TicketLink, error) {
-	rows, err := db.rquery(ctx, `SELECT l.kind, 0, t.id, t.number, t.subject, t.status, l.created_at
+	rows, err := db.rquery(ctx, `SELECT l.kind, 0, t.id, t.number, t.subject, t.status, t.team_id, t.assignee_id, l.created_at
 		FROM ticket_links l JOIN tickets t ON t.id = l.other_id WHERE l.ticket_id = ?
-		UNION ALL SELECT l.kind, 1, t.id, t.number, t.subject, t.status, l.created_at
+		UNION ALL SELECT l.kind, 1, t.id, t.number, t.subject, t.status, t.team_id, t.assignee_id, l.created_at
 		FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id WHERE l.other_id = ?
-		ORDER BY 7, 3`, ticketID, ticketID)
+		ORDER BY 9, 3`, ticketID, ticketID)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (db *DB) TicketLinks(ctx context.Context, ticketID int64) ([]*balcao.Ticket
 		l := &balcao.TicketLink{}
 		var in int
 		var at time.Time
-		if err := rows.Scan(&l.Kind, &in, &l.OtherID, &l.Number, &l.Subject, &l.Status, dbTime{&at}); err != nil {
+		if err := rows.Scan(&l.Kind, &in, &l.OtherID, &l.Number, &l.Subject, &l.Status, idScan{&l.TeamID}, idScan{&l.AssigneeID}, dbTime{&at}); err != nil {
 			return nil, err
 		}
 		l.Incoming = in == 1

@@ -74,7 +74,7 @@ func testMergeTicket(t *testing.T, open Opener) {
 
 func testTicketLinks(t *testing.T, open Opener) {
 	s, _ := open(t)
-	setupTeam(t, s)
+	team := setupTeam(t, s)
 	a := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("ana@usf.pt", T0)))
 	b := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("ana@usf.pt", T0)))
 	c := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("ana@usf.pt", T0)))
@@ -91,7 +91,7 @@ func testTicketLinks(t *testing.T, open Opener) {
 	}
 	links := must[[]*balcao.TicketLink](t)(s.TicketLinks(ctx, a.ID))
 	if len(links) != 2 || links[0].Number != b.Number || links[0].Incoming || links[0].Kind != balcao.LinkRelated ||
-		links[1].Number != c.Number || !links[1].Incoming || links[1].Kind != balcao.LinkFollows || links[0].Subject != b.Subject {
+		links[1].Number != c.Number || !links[1].Incoming || links[1].Kind != balcao.LinkFollows || links[0].Subject != b.Subject || links[0].TeamID != team.ID || links[0].AssigneeID != 0 {
 		t.Fatalf("links of a: %+v", links)
 	}
 	if links := must[[]*balcao.TicketLink](t)(s.TicketLinks(ctx, 999999)); len(links) != 0 {
