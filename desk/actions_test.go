@@ -87,8 +87,10 @@ func testApproval(t *testing.T, e *env) {
 
 	// An agent without the permission sees no form and is refused.
 	agent := e.signedIn("agente@desk.pt")
-	wantNotBody(t, e.get(agent, path), `action="`+path+`/approval"`)
-	r := e.post(agent, path+"/approval", url.Values{"decision": {"approve"}, "decision_reason": {"ok"}})
+	r := e.get(agent, path)
+	wantNotBody(t, r, `action="`+path+`/approval"`)
+	wantBody(t, r, "Este pedido aguarda a decisão de um aprovador do serviço")
+	r = e.post(agent, path+"/approval", url.Values{"decision": {"approve"}, "decision_reason": {"ok"}})
 	wantStatus(t, r, http.StatusForbidden)
 	wantBody(t, r, "Decisão: não tem a permissão de aprovador deste serviço", `href="#decision"`)
 

@@ -44,6 +44,8 @@ var actionMessages = map[string]msg{
 	"done.canned_saved":   {"Resposta-tipo guardada.", "Resposta pronta salva.", "Canned response saved.", "Respuesta predefinida guardada."},
 	"done.canned_deleted": {"Resposta-tipo apagada.", "Resposta pronta excluída.", "Canned response deleted.", "Respuesta predefinida borrada."},
 
+	"approval.waiting": {"Este pedido aguarda a decisão de um aprovador do serviço (ou de um administrador).", "Este chamado aguarda a decisão de um aprovador do serviço (ou de um administrador).",
+		"This request awaits the decision of an approver of the service (or an admin).", "Esta solicitud espera la decisión de un aprobador del servicio (o de un administrador)."},
 	"approval.title":    {"Aprovação", "Aprovação", "Approval", "Aprobación"},
 	"approval.decision": {"Decisão", "Decisão", "Decision", "Decisión"},
 	"approval.approve":  {"Aprovar", "Aprovar", "Approve", "Aprobar"},
