@@ -106,4 +106,6 @@ type Tx interface {
 	// CreateRatingLink stores the SHA-256 of a ticket's satisfaction link
 	// secret; a ticket has one link, and a second is ECONFLICT.
 	CreateRatingLink(ticketID int64, hash [32]byte, now time.Time) error
+	// ActionTx holds the writes of the console's ticket actions (actions.go).
+	ActionTx
 }

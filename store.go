@@ -206,6 +206,8 @@ type Store interface {
 	DeskStore
 	// AdminStore holds what the administration pages need (admin.go).
 	AdminStore
+	// ActionStore holds what the console's ticket actions need (actions.go).
+	ActionStore
 }
 
 // ManualClock is a Clock that only moves when told to: tests use it to

@@ -123,6 +123,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /desk/tickets/{number}/team", s.staff(s.changeTeam))
 	s.registerReports(mux)
 	s.registerAdmin(mux)
+	s.registerActions(mux)
 	mux.HandleFunc("/desk/", s.notFound)
 
 	cop := http.NewCrossOriginProtection()

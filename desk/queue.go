@@ -56,6 +56,7 @@ type queuePage struct {
 	Organisation string
 	ClearURL     string
 	Notice       string
+	B            bulkView // the bulk actions of bulk.go
 }
 
 // filterKeys are the query parameters that filter a queue; they carry
@@ -247,6 +248,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 		p.ClearURL += "&team=" + url.QueryEscape(p.Team)
 	}
 	p.filterOptions(s.Catalog, f)
+	s.fillBulk(p)
 	s.render(w, http.StatusOK, "queue", p)
 }
 

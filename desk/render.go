@@ -13,7 +13,10 @@ import (
 
 // pageNames are the templates of the console; each is parsed with the
 // layout into a set of its own.
-var pageNames = []string{"login", "password", "queue", "ticket", "error"}
+var pageNames = []string{"login", "password", "queue", "ticket", "error", "phone", "canned", "bulk"}
+
+// pageParts are further templates a page includes.
+var pageParts = map[string][]string{"ticket": {"templates/ticket_actions.html"}, "queue": {"templates/queue_bulk.html"}}
 
 type pageSet struct{ m map[string]*template.Template }
 
@@ -31,7 +34,8 @@ func mustParsePages(s *Server) *pageSet {
 	}
 	ps := &pageSet{m: map[string]*template.Template{}}
 	for _, name := range pageNames {
-		t := template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		files := append([]string{"templates/layout.html", "templates/" + name + ".html"}, pageParts[name]...)
+		t := template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, files...))
 		ps.m[name] = t
 	}
 	return ps

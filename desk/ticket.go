@@ -87,6 +87,7 @@ type ticketPage struct {
 	CanReply    bool
 	CanWait     bool // a reply may also move the ticket to pending_requester
 	Reply       string
+	X           actionsView // the actions of actions.go
 
 	thread    []string // Message-IDs, oldest first
 	addresses []string // where the requester wrote to
@@ -212,7 +213,7 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 	p.CanWait = t.Status != balcao.StatusPendingRequester && balcao.CheckTransition(t.Status, balcao.StatusPendingRequester) == nil
 	p.Assigned = t.AssigneeID == v.User.ID
 	p.MineToTake = !p.Assigned && !t.Status.Terminal()
-	return nil
+	return s.fillActions(r, v, t, p)
 }
 
 func (s *Server) eventView(e *balcao.Event, l Localizer) eventView {

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Desk", func(t *testing.T) { RunDesk(t, open) })
 	t.Run("Admin", func(t *testing.T) { RunAdmin(t, open) })
+	t.Run("Actions", func(t *testing.T) { RunActions(t, open) })
 }
 
 var ctx = context.Background()

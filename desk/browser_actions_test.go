@@ -1,0 +1,106 @@
+package desk_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"balcao"
+)
+
+// TestBrowserActions records a phone call, merges a duplicate into the
+// ticket it opened, manages a canned response and closes tickets in bulk,
+// in a real browser, checking each page with axe-core.
+func TestBrowserActions(t *testing.T) {
+	ctx := browser(t)
+	axe := axeSource(t)
+	e := newEnv(t, withReplier)
+	sup := e.user("supervisora@desk.pt", balcao.RoleSupervisor)
+	if err := e.store.AddTeamMember(context.Background(), e.cit.ID, sup.ID); err != nil {
+		t.Fatal(err)
+	}
+	dup := e.ticket(func(nt *balcao.NewTicket) { nt.Subject = "Erro 500 outra vez" })
+
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), "supervisora@desk.pt"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.tickets`)),
+		chromedp.Click(chromedp.Search(`//nav//a[text()="Registar chamada"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#number`)),
+	)
+	checkAxe(t, ctx, axe, "phone")
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#request_type`), "cit-d1"),
+		chromedp.Click(chromedp.CSS(`form[action="/desk/phone"][method="get"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-descricao`)),
+	)
+	checkAxe(t, ctx, axe, "phone with a request type")
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#email`), "ana"),
+		chromedp.SendKeys(chromedp.CSS(`#f-descricao`), "O CIT não imprime."),
+		chromedp.SendKeys(chromedp.CSS(`#notes`), "Ligou às 10 h."),
+		chromedp.Click(chromedp.CSS(`form[action="/desk/phone"][method="post"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#email-error`)),
+	)
+	checkAxe(t, ctx, axe, "phone with an error")
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#email`), "ana.costa@usf.min-saude.pt"),
+		chromedp.Click(chromedp.CSS(`form[action="/desk/phone"][method="post"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.Search(`//p[@class="status" and contains(., "a partir da chamada")]`)),
+	)
+	phoneURL := run(t, ctx, chromedp.Location())
+	number := phoneURL[strings.Index(phoneURL, "/desk/tickets/")+len("/desk/tickets/") : strings.Index(phoneURL, "?")]
+	checkAxe(t, ctx, axe, "phone ticket")
+
+	// Merge the duplicate into the phone ticket.
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/desk/tickets/"+string(dup.Number)),
+		chromedp.WaitVisible(chromedp.CSS(`#into`)),
+		chromedp.SendKeys(chromedp.CSS(`#into`), number),
+		chromedp.Click(chromedp.CSS(`form[action$="/merge"] button`)),
+		chromedp.WaitVisible(chromedp.Search(`//p[@class="status" and contains(., "Pedido juntado")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//ul[@class="links"]//a[text()="`+string(dup.Number)+`"]`)),
+	)
+	run(t, ctx, chromedp.Evaluate[bool](`document.querySelectorAll('details').forEach(d => d.open = true); true`))
+	checkAxe(t, ctx, axe, "ticket after a merge")
+	if got, _ := e.store.TicketByNumber(context.Background(), dup.Number); got.Status != balcao.StatusMerged {
+		t.Fatalf("duplicate is %s", got.Status)
+	}
+
+	// Canned responses.
+	do(t, ctx,
+		chromedp.Click(chromedp.Search(`//nav//a[text()="Respostas-tipo"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#title`)),
+		chromedp.Click(chromedp.CSS(`form[action="/desk/canned"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#title-error`)),
+	)
+	checkAxe(t, ctx, axe, "canned responses with errors")
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Captura de ecrã"),
+		chromedp.SendKeys(chromedp.CSS(`#text`), "Envie uma captura do ecrã."),
+		chromedp.Click(chromedp.CSS(`form[action="/desk/canned"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.canned`)),
+	)
+	checkAxe(t, ctx, axe, "canned responses")
+
+	// Close the phone ticket in bulk, with a message.
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/desk/?view=all"),
+		chromedp.WaitVisible(chromedp.CSS(`#bulk`)),
+		chromedp.Click(chromedp.CSS(`#sel-`+number)),
+		chromedp.SetValue(chromedp.CSS(`#bulk_action`), "close"),
+		chromedp.SendKeys(chromedp.CSS(`#bulk_text`), "Resolvido na versão 2.3."),
+		chromedp.Click(chromedp.CSS(`#bulk button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.bulk-results`)),
+	)
+	checkAxe(t, ctx, axe, "bulk results")
+	n, _ := balcao.ParseTicketNumber(number)
+	if got, _ := e.store.TicketByNumber(context.Background(), n); got.Status != balcao.StatusClosed {
+		t.Fatalf("phone ticket is %s after the bulk close", got.Status)
+	}
+}
