@@ -56,7 +56,15 @@ type messageView struct {
 type fileLink struct {
 	Name, URL, Type string
 	Size            int64
+	// Preview is the URL of the image shown inline, "" for other files.
+	Preview string
 }
+
+// previewTypes are the images the thread shows inline (never SVG, which
+// can carry script), up to previewMax bytes.
+var previewTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true, "image/bmp": true}
+
+const previewMax = 10 << 20
 
 type eventView struct {
 	E      *balcao.Event
@@ -172,7 +180,11 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 			mv.FrameName = p.L.T("msg.html.frame", from)
 		}
 		for _, a := range m.Attachments {
-			mv.Files = append(mv.Files, fileLink{Name: a.Filename, URL: p.URL + "/attachments/" + strconv.FormatInt(a.ID, 10), Type: a.MediaType, Size: a.Size})
+			f := fileLink{Name: a.Filename, URL: p.URL + "/attachments/" + strconv.FormatInt(a.ID, 10), Type: a.MediaType, Size: a.Size}
+			if previewTypes[strings.ToLower(a.MediaType)] && a.Size <= previewMax {
+				f.Preview = f.URL + "?inline=1"
+			}
+			mv.Files = append(mv.Files, f)
 		}
 		p.Messages = append(p.Messages, mv)
 	}
@@ -369,8 +381,15 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request, v *viewer) {
 			if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
 				ct = "application/octet-stream"
 			}
+			disposition := contentDisposition(a.Filename)
+			// An image previewed in the thread is sent inline, only when its
+			// declared type is one shown and its bytes are that image.
+			if r.URL.Query().Get("inline") == "1" && previewTypes[strings.ToLower(ct)] && http.DetectContentType(data) == strings.ToLower(ct) {
+				ct, disposition = strings.ToLower(ct), "inline"
+			}
 			w.Header().Set("Content-Type", ct)
-			w.Header().Set("Content-Disposition", contentDisposition(a.Filename))
+			w.Header().Set("Content-Disposition", disposition)
+			w.Header().Set("X-Content-Type-Options", "nosniff")
 			w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 			w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 			w.Write(data)

@@ -55,6 +55,23 @@ func testTicketPage(t *testing.T, e *env) {
 		t.Fatalf("attachment %q %v", a.body, a.h)
 	}
 	wantStatus(t, e.get(c, path+"/attachments/999999"), http.StatusNotFound)
+	// Images are previewed in the thread; sent inline only when the bytes
+	// are the image their type says ("\x89PNG fake" is not a PNG).
+	wantBody(t, r, `<img class="preview" src="`+path+`/attachments/`+strconv.FormatInt(msgs[0].Attachments[0].ID, 10)+`?inline=1" alt="erro.png"`)
+	fake := e.get(c, path+"/attachments/"+strconv.FormatInt(msgs[0].Attachments[0].ID, 10)+"?inline=1")
+	if !strings.HasPrefix(fake.h.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("a fake PNG was sent inline: %v", fake.h)
+	}
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 64)...)
+	shot := &balcao.Message{Direction: balcao.DirectionIn, Channel: balcao.ChannelEmail, Text: "captura", CreatedAt: T0,
+		Attachments: []*balcao.Attachment{{Filename: "captura.png", MediaType: "image/png", Data: png}}}
+	if err := e.store.AddMessage(ctx, tk.ID, shot, balcao.SystemActor); err != nil {
+		t.Fatal(err)
+	}
+	real := e.get(c, path+"/attachments/"+strconv.FormatInt(shot.Attachments[0].ID, 10)+"?inline=1")
+	if real.h.Get("Content-Disposition") != "inline" || real.h.Get("Content-Type") != "image/png" || real.h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("a real PNG preview: %v", real.h)
+	}
 	wantNotBody(t, r, `<option value="merged">`)
 	wantStatus(t, e.get(c, "/desk/tickets/SD-2026-999999"), http.StatusNotFound)
 	wantStatus(t, e.get(c, "/desk/tickets/nonsense"), http.StatusNotFound)
