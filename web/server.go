@@ -83,6 +83,11 @@ func (s *Server) Handler() http.Handler {
 	return s.recoverer(s.instrument(mux))
 }
 
+// Instrument wraps another handler served beside the API (the console) in
+// the same metrics by route pattern and the same panic recovery. Call it
+// after Handler.
+func (s *Server) Instrument(h http.Handler) http.Handler { return s.recoverer(s.instrument(h)) }
+
 // Registry exposes the metrics registry so other parts of the program can
 // add their collectors.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }

@@ -46,4 +46,10 @@ func TestConsoleServed(t *testing.T) {
 	if res, err := http.Get(srv.base + "/readyz"); err != nil || res.StatusCode != 200 {
 		t.Fatalf("readyz: %v %v", res, err)
 	}
+	// The console's requests are counted by route pattern with the API's.
+	code, _, metrics := get(t, srv.base+"/metrics", "")
+	if code != 200 || !strings.Contains(string(metrics), `balcao_http_requests_total{code="303",method="POST",route="POST /login"} 1`) ||
+		!strings.Contains(string(metrics), `route="GET /desk/{$}"`) {
+		t.Fatalf("metrics:\n%s", metrics)
+	}
 }

@@ -62,7 +62,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), BaseURL: cfg.BaseURL}
 	root := http.NewServeMux()
 	root.Handle("/", srv.Handler())
-	consoleHandler := console.Handler()
+	consoleHandler := srv.Instrument(console.Handler())
 	for _, p := range desk.Paths {
 		root.Handle(p, consoleHandler)
 	}
