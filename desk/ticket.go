@@ -47,6 +47,7 @@ type messageView struct {
 	M         *balcao.Message
 	Direction string
 	Main      string // the text without quoted history
+	Full      string // the whole text
 	Quoted    bool   // the full text differs from Main
 	HTMLURL   string
 	FrameName string
@@ -151,13 +152,9 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 	}
 	p.T, p.URL = t, ticketURL(t)
 	p.RequestType = s.requestTypeTitle(t.RequestType, p.L)
-	revealed := map[string]bool{}
-	for _, e := range events {
-		if e.Kind == balcao.EventReveal && e.ActorID == v.User.ID && s.Clock.Now().Sub(e.CreatedAt) < revealWindow {
-			revealed[e.Field] = true
-		}
-	}
+	revealed := revealedBy(events, v.User.ID, s.Clock.Now())
 	p.Fields, p.Problems = s.fieldRows(t, p.L, revealed)
+	masker := newBodyMasker(p.Fields)
 	for _, f := range p.Fields {
 		p.HasMasked = p.HasMasked || f.Masked
 	}
@@ -171,6 +168,7 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 		mv := messageView{M: m, Direction: p.L.T("dir." + string(m.Direction))}
 		mv.Main = mail.StripQuoted(m.Text)
 		mv.Quoted = strings.TrimSpace(mv.Main) != strings.TrimSpace(m.Text)
+		mv.Main, mv.Full = masker.Mask(mv.Main), masker.Mask(m.Text)
 		if m.HTML != "" {
 			mv.HTMLURL = p.URL + "/messages/" + strconv.FormatInt(m.ID, 10) + "/html"
 			from := m.FromName
@@ -438,7 +436,12 @@ func (s *Server) messageHTML(w http.ResponseWriter, r *http.Request, v *viewer) 
 		if m.ID != id || m.HTML == "" {
 			continue
 		}
-		clean := mail.SanitizeHTML(m.HTML, func(string) string { return "" })
+		masker, err := s.maskerFor(r, v, t)
+		if err != nil {
+			s.serverError(w, r, v, err)
+			return
+		}
+		clean := masker.Mask(mail.SanitizeHTML(m.HTML, func(string) string { return "" }))
 		h := w.Header()
 		h.Set("Content-Security-Policy", frameCSP)
 		h.Set("X-Frame-Options", "SAMEORIGIN")

@@ -215,18 +215,28 @@ func testReply(t *testing.T, e *env) {
 
 func TestRevealIdentifier(t *testing.T) {
 	e := newEnv(t)
-	tk := e.ticket(func(nt *balcao.NewTicket) { nt.Fields["utente.niss"] = "11234567892" })
+	tk := e.ticket(func(nt *balcao.NewTicket) {
+		nt.Fields["utente.niss"] = "11234567892"
+		// The same NISS in the message, as people write it.
+		nt.Message.Text = "Bom dia,\nNISS: 112 345 678 92\n\n> citação com 11234567892"
+		nt.Message.HTML = "<p>NISS <b>11234567892</b></p>"
+	})
 	c := e.signedIn("agente@desk.pt")
 	path := "/desk/tickets/" + string(tk.Number)
 	r := e.get(c, path)
-	wantBody(t, r, "••••••••892", "Os identificadores pessoais estão ocultos", `aria-label="Mostrar NISS (fica registado no histórico)"`)
-	wantNotBody(t, r, "11234567892")
+	wantBody(t, r, "••••••••892", "Os identificadores pessoais estão ocultos", `aria-label="Mostrar NISS (fica registado no histórico)"`,
+		"NISS: ••• ••• ••8 92", "citação com ••••••••892")
+	wantNotBody(t, r, "11234567892", "112 345 678 92")
+	msgs, _ := e.store.Messages(ctx, tk.ID)
+	frame := path + "/messages/" + strconv.FormatInt(msgs[0].ID, 10) + "/html"
+	wantBody(t, e.get(c, frame), "<b>••••••••892</b>")
 
 	wantStatus(t, e.post(c, path+"/reveal", url.Values{"field": {"descricao"}}), http.StatusNotFound)
 	r = e.post(c, path+"/reveal", url.Values{"field": {"utente.niss"}})
 	wantStatus(t, r, http.StatusSeeOther)
 	r = e.get(c, path)
-	wantBody(t, r, "11234567892", "Identificador mostrado: utente.niss")
+	wantBody(t, r, "11234567892", "Identificador mostrado: utente.niss", "NISS: 112 345 678 92")
+	wantBody(t, e.get(c, frame), "<b>11234567892</b>")
 
 	// Someone else still sees it masked; the reveal lasts a while only.
 	other := e.user("outro@desk.pt", balcao.RoleAdmin)
