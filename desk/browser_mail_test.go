@@ -104,7 +104,7 @@ Ana Costa
 	// reply box too): wait for the draft.
 	var draft string
 	for deadline := time.Now().Add(10 * time.Second); draft == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		draft = run(t, ctx, chromedp.Evaluate[string](`location.pathname.endsWith('/ask') ? document.querySelector('#reply').value : ''`))
+		draft = run(t, ctx, chromedp.Evaluate[string](`location.pathname.endsWith('/ask') && document.querySelector('#reply') ? document.querySelector('#reply').value : ''`))
 	}
 	if !strings.Contains(draft, "Número de utente") {
 		t.Fatalf("the request for missing data does not name the NNU:\n%s", draft)

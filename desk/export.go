@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"balcao"
 	"balcao/export"
@@ -22,70 +21,12 @@ const exportPage = 200
 // the queue page does, within the viewer's scope. ok is false when a value
 // is not valid: an export says so rather than export another list.
 func (s *Server) exportFilter(ctx context.Context, r *http.Request, v *viewer) (f balcao.DeskFilter, ok bool, err error) {
-	q := r.URL.Query()
-	f = balcao.DeskFilter{Scope: v.scope(), UserID: v.User.ID, DueBefore: s.Clock.Now().Add(s.DueSoon), Limit: exportPage}
-	view := balcao.DeskView(q.Get("view"))
-	if view == "" {
-		view = balcao.ViewMine
+	base := balcao.DeskFilter{Scope: v.scope(), UserID: v.User.ID, DueBefore: s.Clock.Now().Add(s.DueSoon), Limit: exportPage}
+	qf, err := s.readFilters(ctx, r.URL.Query(), v, base)
+	if err != nil || len(qf.Bad) > 0 || (qf.Filter.View == balcao.ViewTeam) != (balcao.DeskView(r.URL.Query().Get("view")) == balcao.ViewTeam) {
+		return qf.Filter, false, err
 	}
-	if !view.Valid() {
-		return f, false, nil
-	}
-	if view == balcao.ViewTeam {
-		teams := v.Teams
-		if v.User.Role == balcao.RoleAdmin {
-			if teams, err = s.Store.ListTeams(ctx); err != nil {
-				return f, false, err
-			}
-		}
-		code := q.Get("team")
-		for _, t := range teams {
-			if t.Code == code || code == "" && f.TeamID == 0 {
-				f.TeamID = t.ID
-			}
-		}
-		if f.TeamID == 0 {
-			return f, false, nil
-		}
-	}
-	f.View = view
-	f.Service = q.Get("service")
-	if f.Service != "" && s.Catalog != nil && s.Catalog.Service(f.Service) == nil {
-		return f, false, nil
-	}
-	f.RequestType = q.Get("type")
-	if f.RequestType != "" && s.Catalog != nil && s.Catalog.RequestType(f.RequestType) == nil {
-		return f, false, nil
-	}
-	if st := balcao.Status(q.Get("status")); st != "" {
-		if !st.Valid() {
-			return f, false, nil
-		}
-		f.Status = st
-	}
-	if pr := q.Get("priority"); pr != "" {
-		n, err := strconv.Atoi(pr)
-		if err != nil || n < 1 || n > 5 {
-			return f, false, nil
-		}
-		f.Priority = n
-	}
-	f.OrganisationCode = q.Get("org")
-	if ch := balcao.Channel(q.Get("channel")); ch != "" {
-		if !ch.Valid() {
-			return f, false, nil
-		}
-		f.Channel = ch
-	}
-	switch srt := balcao.DeskSort(q.Get("sort")); srt {
-	case "", balcao.SortDue:
-		f.Sort = balcao.SortDue
-	case balcao.SortUpdated:
-		f.Sort = srt
-	default:
-		return f, false, nil
-	}
-	return f, true, nil
+	return qf.Filter, true, nil
 }
 
 func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request, v *viewer) {

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -73,86 +74,18 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 		}
 	}
 	f := balcao.DeskFilter{Scope: v.scope(), UserID: v.User.ID, DueBefore: now.Add(s.DueSoon), Limit: 50}
-
-	// Every value is checked here so that a bad one names its filter.
-	bad := func(key string) {
-		p.addError(key, p.L.T("queue.badfilter", p.L.T("filter."+key)))
+	qf, err := s.readFilters(r.Context(), q, v, f)
+	if err != nil {
+		s.serverError(w, r, v, err)
+		return
 	}
-	view := balcao.DeskView(q.Get("view"))
-	if view == "" {
-		view = balcao.ViewMine
-	}
-	if !view.Valid() {
-		view = balcao.ViewMine
-	}
-	teams := v.Teams
-	if v.User.Role == balcao.RoleAdmin {
-		all, err := s.Store.ListTeams(r.Context())
-		if err != nil {
-			s.serverError(w, r, v, err)
-			return
+	// A bad view or team falls back to a list the user has; a bad filter
+	// is named and left out.
+	f, teams, team, view := qf.Filter, qf.Teams, qf.Team, qf.Filter.View
+	for _, key := range qf.Bad {
+		if key != "view" && key != "team" {
+			p.addError(key, p.L.T("queue.badfilter", p.L.T("filter."+key)))
 		}
-		teams = all
-	}
-	var team *balcao.Team
-	if view == balcao.ViewTeam {
-		for _, t := range teams {
-			if t.Code == q.Get("team") {
-				team = t
-			}
-		}
-		if team == nil {
-			if len(teams) == 0 {
-				view = balcao.ViewMine
-			} else {
-				team = teams[0]
-			}
-		}
-		if team != nil {
-			f.TeamID = team.ID
-		}
-	}
-	f.View = view
-	f.Service = q.Get("service")
-	if f.Service != "" && s.Catalog != nil && s.Catalog.Service(f.Service) == nil {
-		bad("service")
-		f.Service = ""
-	}
-	f.RequestType = q.Get("type")
-	if f.RequestType != "" && s.Catalog != nil && s.Catalog.RequestType(f.RequestType) == nil {
-		bad("request_type")
-		f.RequestType = ""
-	}
-	if st := balcao.Status(q.Get("status")); st != "" {
-		if st.Valid() {
-			f.Status = st
-		} else {
-			bad("status")
-		}
-	}
-	if pr := q.Get("priority"); pr != "" {
-		if n, err := strconv.Atoi(pr); err == nil && n >= 1 && n <= 5 {
-			f.Priority = n
-		} else {
-			bad("priority")
-		}
-	}
-	f.OrganisationCode = q.Get("org")
-	if ch := balcao.Channel(q.Get("channel")); ch != "" {
-		if ch.Valid() {
-			f.Channel = ch
-		} else {
-			bad("channel")
-		}
-	}
-	switch srt := balcao.DeskSort(q.Get("sort")); srt {
-	case "", balcao.SortDue:
-		f.Sort = balcao.SortDue
-	case balcao.SortUpdated:
-		f.Sort = srt
-	default:
-		bad("sort")
-		f.Sort = balcao.SortDue
 	}
 	f.Cursor = q.Get("after")
 
@@ -253,6 +186,103 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request, v *viewer) {
 }
 
 // countText shows a capped count: "1000+" past the cap.
+// queueFilters is a queue's view, filters and sort as read from a request.
+type queueFilters struct {
+	Filter balcao.DeskFilter
+	Teams  []*balcao.Team // the teams the viewer may choose
+	Team   *balcao.Team   // the team of the team view
+	Bad    []string       // the keys whose values were not valid, left out
+}
+
+// readFilters reads a queue's view, filters and sort from the query into
+// base, within the viewer's scope. A value that is not valid is left out
+// and its key listed in Bad: "view" (the "mine" view is used instead),
+// "team" (the viewer's first team, or "mine" without teams), or a filter.
+func (s *Server) readFilters(ctx context.Context, q url.Values, v *viewer, base balcao.DeskFilter) (queueFilters, error) {
+	out := queueFilters{Filter: base, Teams: v.Teams}
+	f := &out.Filter
+	bad := func(key string) { out.Bad = append(out.Bad, key) }
+	view := balcao.DeskView(q.Get("view"))
+	if view == "" {
+		view = balcao.ViewMine
+	}
+	if !view.Valid() {
+		bad("view")
+		view = balcao.ViewMine
+	}
+	if v.User.Role == balcao.RoleAdmin {
+		all, err := s.Store.ListTeams(ctx)
+		if err != nil {
+			return out, err
+		}
+		out.Teams = all
+	}
+	if view == balcao.ViewTeam {
+		code := q.Get("team")
+		for _, t := range out.Teams {
+			if t.Code == code {
+				out.Team = t
+			}
+		}
+		if out.Team == nil {
+			if code != "" {
+				bad("team")
+			}
+			if len(out.Teams) == 0 {
+				view = balcao.ViewMine
+			} else {
+				out.Team = out.Teams[0]
+			}
+		}
+		if out.Team != nil {
+			f.TeamID = out.Team.ID
+		}
+	}
+	f.View = view
+	f.Service = q.Get("service")
+	if f.Service != "" && s.Catalog != nil && s.Catalog.Service(f.Service) == nil {
+		bad("service")
+		f.Service = ""
+	}
+	f.RequestType = q.Get("type")
+	if f.RequestType != "" && s.Catalog != nil && s.Catalog.RequestType(f.RequestType) == nil {
+		bad("request_type")
+		f.RequestType = ""
+	}
+	if st := balcao.Status(q.Get("status")); st != "" {
+		if st.Valid() {
+			f.Status = st
+		} else {
+			bad("status")
+		}
+	}
+	if pr := q.Get("priority"); pr != "" {
+		if n, err := strconv.Atoi(pr); err == nil && n >= 1 && n <= 5 {
+			f.Priority = n
+		} else {
+			bad("priority")
+		}
+	}
+	f.OrganisationCode = q.Get("org")
+	if ch := balcao.Channel(q.Get("channel")); ch != "" {
+		if ch.Valid() {
+			f.Channel = ch
+		} else {
+			bad("channel")
+		}
+	}
+	switch srt := balcao.DeskSort(q.Get("sort")); srt {
+	case "", balcao.SortDue:
+		f.Sort = balcao.SortDue
+	case balcao.SortUpdated:
+		f.Sort = srt
+	default:
+		bad("sort")
+		f.Sort = balcao.SortDue
+	}
+	return out, nil
+}
+
 func countText(n int) string {
 	if n > balcao.DeskCountLimit {
 		return strconv.Itoa(balcao.DeskCountLimit) + "+"
