@@ -52,6 +52,10 @@ type Server struct {
 	// DueSoon is how close to its due time an open ticket counts as "SLA
 	// em risco" (default 4 h); tickets already late count too.
 	DueSoon time.Duration
+	// ReportCacheTTL is how long the reports page reuses its figures
+	// (default a minute; negative computes them at every request).
+	ReportCacheTTL time.Duration
+	reportCache    reportCache
 	// Location is the time zone of the times shown (default Europe/Lisbon).
 	Location *time.Location
 	// Replier sends agents' answers by email (intake.Intake); without one

@@ -40,6 +40,8 @@ var reportMessages = map[string]msg{
 	"reports.scope": {"Equipa: %s · Serviço: %s · De %s a %s", "Equipe: %s · Serviço: %s · De %s a %s",
 		"Team: %s · Service: %s · From %s to %s", "Equipo: %s · Servicio: %s · Del %s al %s"},
 
+	"reports.asof": {"Números calculados às %s (atualizados a cada minuto).", "Números calculados às %s (atualizados a cada minuto).",
+		"Figures computed at %s (refreshed every minute).", "Cifras calculadas a las %s (actualizadas cada minuto)."},
 	"reports.tickets": {"Pedidos", "Chamados", "Tickets", "Solicitudes"},
 	"reports.total":   {"Total", "Total", "Total", "Total"},
 	"reports.day":     {"Dia", "Dia", "Day", "Día"},

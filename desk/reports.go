@@ -54,11 +54,13 @@ type reportsPage struct {
 	Services []option
 	NoTeams  bool
 	Scope    string // the period and selection shown, in words
+	AsOf     string // when the figures were computed
 	Sections []reportSection
 }
 
 // reportData is what the report queries return.
 type reportData struct {
+	at       time.Time // when the figures were computed
 	received *balcao.DailyReceived
 	backlog  *balcao.BacklogReport
 	sla      *balcao.SLACompliance
@@ -183,6 +185,7 @@ func (s *Server) reports(w http.ResponseWriter, r *http.Request, v *viewer) {
 		serviceName = s.Catalog.Service(f.Service).Name.Get(l.Lang)
 	}
 	p.Scope = l.T("reports.scope", teamName, serviceName, from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly))
+	p.AsOf = l.T("reports.asof", d.at.In(s.Location).Format("15:04"))
 	p.Sections = s.reportSections(l, d)
 	s.render(w, http.StatusOK, "reports", p)
 }
@@ -204,8 +207,15 @@ func startOfDay(t time.Time, loc *time.Location) time.Time {
 // reportData runs the report queries at the same time: each reads its own
 // slice of the tickets, and the page waits for the slowest.
 func (s *Server) reportData(r *http.Request, f balcao.ReportFilter, now time.Time) (*reportData, error) {
+	ttl := s.ReportCacheTTL
+	if ttl == 0 {
+		ttl = time.Minute
+	}
+	if d := s.reportCache.get(f, now, ttl); d != nil {
+		return d, nil
+	}
 	ctx := r.Context()
-	d := &reportData{}
+	d := &reportData{at: now}
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
 	wg.Go(func() { d.received, errs[0] = s.Store.ReceivedByDay(ctx, f, s.Location) })
@@ -219,6 +229,9 @@ func (s *Server) reportData(r *http.Request, f balcao.ReportFilter, now time.Tim
 		if err != nil {
 			return nil, err
 		}
+	}
+	if ttl > 0 {
+		s.reportCache.put(f, d, now, ttl)
 	}
 	return d, nil
 }

@@ -96,3 +96,27 @@ func testReports(t *testing.T, e *env) {
 	r = e.get(admin, "/desk/reports?team=spms-rnu&service=cit", "Cookie", "balcao_lang=en")
 	wantBody(t, r, "1 tickets received over 30 days.", "No ratings in the period.", "Team: SPMS – RNU")
 }
+
+// TestReportsKeptForAMinute: the dashboard's figures are reused for a
+// minute, and the page says when they were computed.
+func TestReportsKeptForAMinute(t *testing.T) {
+	e := newEnv(t)
+	sup, _ := reportsEnv(t, e)
+	r := e.get(sup, "/desk/reports")
+	wantBody(t, r, "2 pedidos recebidos em 30 dias.", "Números calculados às "+e.clock.Now().In(lisbon(t)).Format("15:04"))
+	e.ticket(func(nt *balcao.NewTicket) { nt.Subject = "Pedido novo"; nt.Message = nil })
+	wantBody(t, e.get(sup, "/desk/reports"), "2 pedidos recebidos em 30 dias.")
+	// Another period is computed at once.
+	wantBody(t, e.get(sup, "/desk/reports?period=7"), "3 pedidos recebidos em 7 dias.")
+	e.clock.Advance(61 * time.Second)
+	wantBody(t, e.get(sup, "/desk/reports"), "3 pedidos recebidos em 30 dias.")
+}
+
+func lisbon(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Lisbon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
