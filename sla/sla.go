@@ -34,14 +34,18 @@ type Terms struct {
 type Book struct {
 	byService map[string]Terms
 	byOrg     map[string]*catalog.Levels
-	cals      map[string]*lifecycle.Calendar
-	national  map[string]Terms // PT and BR defaults
+	// byOrgService holds the terms of each organisation with levels for
+	// each service of the catalogue, built once.
+	byOrgService map[[2]string]Terms
+	cals         map[string]*lifecycle.Calendar
+	national     map[string]Terms // PT and BR defaults
 }
 
 // New builds the book of a checked catalogue; a calendar that does not
 // build is an error naming it.
 func New(cat *catalog.Catalog) (*Book, error) {
-	b := &Book{byService: map[string]Terms{}, byOrg: map[string]*catalog.Levels{}, cals: map[string]*lifecycle.Calendar{}, national: map[string]Terms{}}
+	b := &Book{byService: map[string]Terms{}, byOrg: map[string]*catalog.Levels{}, byOrgService: map[[2]string]Terms{},
+		cals: map[string]*lifecycle.Calendar{}, national: map[string]Terms{}}
 	for _, country := range []string{"PT", "BR"} {
 		cal, err := lifecycle.NewCalendar(country, "", lifecycle.DefaultHours, nil, nil)
 		if err != nil {
@@ -73,10 +77,12 @@ func New(cat *catalog.Catalog) (*Book, error) {
 	for _, o := range cat.Organisations {
 		if o.Levels != nil {
 			b.byOrg[o.Code] = o.Levels
-			for _, s := range b.byService {
-				if _, err := b.apply(s, o.Levels, "organisation "+o.Code); err != nil {
+			for code, s := range b.byService {
+				terms, err := b.apply(s, o.Levels, "organisation "+o.Code)
+				if err != nil {
 					return nil, err
 				}
+				b.byOrgService[[2]string{o.Code, code}] = terms
 			}
 		}
 	}
@@ -134,6 +140,10 @@ func (b *Book) For(service, organisation, language string) Terms {
 		}
 	}
 	if l := b.byOrg[organisation]; l != nil {
+		if o, ok := b.byOrgService[[2]string{organisation, service}]; ok {
+			return o
+		}
+		// A service the catalogue does not know (a ticket in triage).
 		if o, err := b.apply(t, l, "organisation "+organisation); err == nil {
 			return o
 		}
