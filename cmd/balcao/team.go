@@ -46,12 +46,9 @@ func teamAddMember(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer store.Close()
-	u, err := store.UserByEmail(ctx, *email)
+	u, err := staffUser(ctx, store, *email, "belong to teams")
 	if err != nil {
-		return fmt.Errorf("--email: %s", balcao.ErrorMessage(err))
-	}
-	if !u.Role.IsStaff() {
-		return fmt.Errorf("%s is a %s; only agents, supervisors and admins belong to teams", u.Email, u.Role)
+		return err
 	}
 	t := &balcao.Team{Code: ct.Code, Name: ct.Name.Get("pt-PT"), CreatedAt: time.Now().UTC()}
 	if err := store.UpsertTeam(ctx, t); err != nil {

@@ -218,16 +218,26 @@ func approverAdd(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer store.Close()
-	u, err := store.UserByEmail(ctx, *email)
+	u, err := staffUser(ctx, store, *email, "may approve")
 	if err != nil {
-		return fmt.Errorf("--email: %s", balcao.ErrorMessage(err))
-	}
-	if !u.Role.IsStaff() {
-		return fmt.Errorf("%s is a %s; only agents, supervisors and admins may approve", u.Email, u.Role)
+		return err
 	}
 	if err := store.GrantApprover(ctx, u.ID, *service); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "%s may now approve requests of %s\n", u.Email, *service)
 	return nil
+}
+
+// staffUser finds the member of staff a command acts on; its errors name
+// --email, and say what only staff may do.
+func staffUser(ctx context.Context, store balcao.Store, email, only string) (*balcao.User, error) {
+	u, err := store.UserByEmail(ctx, email)
+	if err != nil {
+		return nil, fmt.Errorf("--email: %s", balcao.ErrorMessage(err))
+	}
+	if !u.Role.IsStaff() {
+		return nil, fmt.Errorf("%s is a %s; only agents, supervisors and admins %s", u.Email, u.Role, only)
+	}
+	return u, nil
 }
