@@ -180,6 +180,8 @@ type Message struct {
 	RawSHA256   string
 	CreatedAt   time.Time
 	Attachments []*Attachment
+	// RawSpans are where Raw holds its attachments' base64, found by Seal.
+	RawSpans []RawSpan
 
 	sealed bool
 }
@@ -189,18 +191,21 @@ type Message struct {
 func (m *Message) Sealed() bool { return m.sealed }
 
 // Seal computes the digests of a message's content: each attachment's
-// SHA-256 and size, and the original's SHA-256. A store computes those it
-// finds missing; a channel seals a message before its write transaction so
-// that hashing does not hold the database's writer.
+// SHA-256 and size, the original's SHA-256, and where the original holds
+// its attachments' base64 (RawSpans). A store computes those it finds
+// missing; a channel seals a message before its write transaction so that
+// this work does not hold the database's writer.
 func (m *Message) Seal() {
 	for _, a := range m.Attachments {
 		sum := sha256.Sum256(a.Data)
 		a.SHA256 = hex.EncodeToString(sum[:])
 		a.Size = int64(len(a.Data))
 	}
+	m.RawSpans = nil
 	if len(m.Raw) > 0 {
 		sum := sha256.Sum256(m.Raw)
 		m.RawSHA256 = hex.EncodeToString(sum[:])
+		m.RawSpans = FindRawSpans(m.Raw, m.Attachments)
 	}
 	m.sealed = true
 }

@@ -173,6 +173,13 @@ func (ix *subjectIndex) classify(normSubject string) (Match, bool) {
 	if len(q) > maxSubjectWords {
 		q = q[:maxSubjectWords]
 	}
+	if len(cands) > 1 && len(q) > 0 {
+		// The scored loop below returns the first exact subject too; this
+		// finds it without scoring every request type.
+		if i, ok := ix.exact[strings.Join(q, " ")]; ok {
+			return Match{RequestType: cands[i], Score: 1, Exact: true}, true
+		}
+	}
 	scores := ix.score(q)
 	if len(cands) == 1 {
 		s := scores[0]
@@ -237,6 +244,9 @@ type subjectIndex struct {
 	weight  []float64 // by number
 	n       int
 	markers []string // service prefixes ("cit", "webrnu")
+	// exact maps the words of each subject, joined by spaces, to the first
+	// request type with that subject: most mail carries a subject exactly.
+	exact map[string]int
 }
 
 type subjectCand struct {
@@ -291,6 +301,14 @@ func newSubjectIndex(cands []*catalog.RequestType) *subjectIndex {
 			}
 		}
 		c.fullID = ix.number(c.full, true)
+		if len(c.full) > 0 {
+			if ix.exact == nil {
+				ix.exact = make(map[string]int, len(cands))
+			}
+			if _, dup := ix.exact[strings.Join(c.full, " ")]; !dup {
+				ix.exact[strings.Join(c.full, " ")] = i
+			}
+		}
 		if len(c.full) == 0 {
 			for k, l := range catalog.Languages {
 				dup := false

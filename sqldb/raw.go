@@ -1,14 +1,11 @@
 package sqldb
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"slices"
 	"strings"
 	"time"
 
@@ -34,76 +31,27 @@ type splice struct {
 	CRLF bool   `json:"crlf"` // line ends
 }
 
-// minSplice is the smallest attachment worth cutting out.
-const minSplice = 1024
-
-// wrapBase64 is the standard encoding of data in lines of wrap characters.
-func wrapBase64(data []byte, wrap int, crlf bool) []byte {
-	enc := make([]byte, base64.StdEncoding.EncodedLen(len(data)))
-	base64.StdEncoding.Encode(enc, data)
-	eol := "\n"
-	if crlf {
-		eol = "\r\n"
-	}
-	out := make([]byte, 0, len(enc)+len(enc)/wrap*len(eol)+2)
-	for len(enc) > wrap {
-		out = append(append(out, enc[:wrap]...), eol...)
-		enc = enc[wrap:]
-	}
-	return append(out, enc...)
-}
-
 // compactRaw returns the stored form of an original and its splices (nil
-// when nothing was cut out, and compact is raw itself).
-func compactRaw(raw []byte, atts []*balcao.Attachment) (compact []byte, splices []splice) {
-	seen := map[string]bool{}
-	for _, a := range atts {
-		if len(a.Data) < minSplice || seen[a.SHA256] {
-			continue
-		}
-		seen[a.SHA256] = true
-		for _, crlf := range []bool{true, false} {
-			enc := wrapBase64(a.Data, 76, crlf)
-			found := false
-			for from := 0; ; {
-				i := bytes.Index(raw[from:], enc)
-				if i < 0 {
-					break
-				}
-				at := from + i
-				// The encoding must end its line: a longer body that
-				// merely starts with it is something else.
-				if end := at + len(enc); end == len(raw) || raw[end] == '\r' || raw[end] == '\n' {
-					splices = append(splices, splice{At: at, Len: len(enc), SHA: a.SHA256, Wrap: 76, CRLF: crlf})
-					found = true
-				}
-				from = at + len(enc)
-			}
-			if found {
-				break
-			}
-		}
-	}
-	if len(splices) == 0 {
+// when nothing was cut out, and compact is raw itself). spans are where the
+// attachments' base64 lies (balcao.FindRawSpans).
+func compactRaw(raw []byte, spans []balcao.RawSpan) (compact []byte, splices []splice) {
+	if len(spans) == 0 {
 		return raw, nil
 	}
-	slices.SortFunc(splices, func(a, b splice) int { return a.At - b.At })
-	// Keep the spans that do not overlap (the same bytes cannot be two
-	// attachments' encodings, but be strict).
-	kept := splices[:0]
-	end := 0
-	for _, s := range splices {
-		if s.At >= end {
-			kept = append(kept, s)
-			end = s.At + s.Len
-		}
+	size := len(raw)
+	for _, s := range spans {
+		size -= s.Len
 	}
-	splices = kept
-	compact = make([]byte, 0, len(raw))
+	compact = make([]byte, 0, max(size, 0))
 	prev := 0
-	for _, s := range splices {
+	for _, s := range spans {
+		if s.At < prev || s.At+s.Len > len(raw) {
+			// Not what FindRawSpans returns: keep the original whole.
+			return raw, nil
+		}
 		compact = append(compact, raw[prev:s.At]...)
 		prev = s.At + s.Len
+		splices = append(splices, splice{At: s.At, Len: s.Len, SHA: s.SHA256, Wrap: s.Wrap, CRLF: s.CRLF})
 	}
 	return append(compact, raw[prev:]...), splices
 }
@@ -123,7 +71,7 @@ func expandRaw(compact []byte, splices []splice, size int, blob func(sha string)
 		if err != nil {
 			return nil, err
 		}
-		enc := wrapBase64(data, s.Wrap, s.CRLF)
+		enc := balcao.Base64Lines(data, s.Wrap, s.CRLF)
 		if len(enc) != s.Len {
 			return nil, errf("stored original: attachment %s encodes to %d bytes, not %d", s.SHA, len(enc), s.Len)
 		}
@@ -132,9 +80,10 @@ func expandRaw(compact []byte, splices []splice, size int, blob func(sha string)
 	return append(out, compact[c:]...), nil
 }
 
-// putRaw stores an original email in its compact form.
-func (db *DB) putRaw(ctx context.Context, tx *sql.Tx, sum string, raw []byte, atts []*balcao.Attachment, now time.Time) error {
-	compact, splices := compactRaw(raw, atts)
+// putRaw stores an original email in its compact form, given where it
+// holds its attachments' base64.
+func (db *DB) putRaw(ctx context.Context, tx *sql.Tx, sum string, raw []byte, spans []balcao.RawSpan, now time.Time) error {
+	compact, splices := compactRaw(raw, spans)
 	if splices == nil {
 		return db.putBlob(ctx, tx, sum, raw, now)
 	}

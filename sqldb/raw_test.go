@@ -25,7 +25,7 @@ func random(n int) []byte {
 
 func roundTrip(t *testing.T, raw []byte, atts ...*balcao.Attachment) (compact []byte, splices []splice) {
 	t.Helper()
-	compact, splices = compactRaw(raw, atts)
+	compact, splices = compactRaw(raw, balcao.FindRawSpans(raw, atts))
 	blobs := map[string][]byte{}
 	for _, a := range atts {
 		blobs[a.SHA256] = a.Data
@@ -58,8 +58,8 @@ func mime(eol string, parts ...string) []byte {
 
 func TestCompactOriginals(t *testing.T) {
 	png, pdf := random(30<<10), random(5000)
-	crlf := func(d []byte) string { return string(wrapBase64(d, 76, true)) }
-	lf := func(d []byte) string { return string(wrapBase64(d, 76, false)) }
+	crlf := func(d []byte) string { return string(balcao.Base64Lines(d, 76, true)) }
+	lf := func(d []byte) string { return string(balcao.Base64Lines(d, 76, false)) }
 
 	raw := mime("\r\n", crlf(png), crlf(pdf))
 	compact, splices := roundTrip(t, raw, att(png), att(pdf))
@@ -91,7 +91,7 @@ func TestCompactOriginals(t *testing.T) {
 		t.Fatal("a small attachment was cut out")
 	}
 	// A wrong blob is caught.
-	compact, splices = compactRaw(mime("\r\n", crlf(png)), []*balcao.Attachment{att(png)})
+	compact, splices = compactRaw(mime("\r\n", crlf(png)), balcao.FindRawSpans(mime("\r\n", crlf(png)), []*balcao.Attachment{att(png)}))
 	if _, err := expandRaw(compact, splices, 0, func(string) ([]byte, error) { return random(10), nil }); err == nil {
 		t.Fatal("a wrong attachment rebuilt the original")
 	}
@@ -99,11 +99,11 @@ func TestCompactOriginals(t *testing.T) {
 
 func FuzzCompactOriginals(f *testing.F) {
 	f.Add([]byte("From: a\r\n\r\nQUJD\r\n"), []byte("ABC"), 0)
-	f.Add(mime("\r\n", string(wrapBase64(bytes.Repeat([]byte{7}, 2000), 76, true))), bytes.Repeat([]byte{7}, 2000), 3)
+	f.Add(mime("\r\n", string(balcao.Base64Lines(bytes.Repeat([]byte{7}, 2000), 76, true))), bytes.Repeat([]byte{7}, 2000), 3)
 	f.Fuzz(func(t *testing.T, raw, data []byte, cut int) {
 		a := att(data)
 		if cut > 0 && cut < len(raw) {
-			raw = append(append(append([]byte{}, raw[:cut]...), wrapBase64(data, 76, cut%2 == 0)...), raw[cut:]...)
+			raw = append(append(append([]byte{}, raw[:cut]...), balcao.Base64Lines(data, 76, cut%2 == 0)...), raw[cut:]...)
 		}
 		roundTrip(t, raw, a)
 	})

@@ -326,7 +326,11 @@ func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) e
 			sum := sha256.Sum256(m.Raw)
 			m.RawSHA256 = hex.EncodeToString(sum[:])
 		}
-		if err := db.putRaw(ctx, q, m.RawSHA256, m.Raw, m.Attachments, m.CreatedAt); err != nil {
+		spans := m.RawSpans
+		if !m.Sealed() {
+			spans = balcao.FindRawSpans(m.Raw, m.Attachments)
+		}
+		if err := db.putRaw(ctx, q, m.RawSHA256, m.Raw, spans, m.CreatedAt); err != nil {
 			return err
 		}
 	}

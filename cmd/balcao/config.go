@@ -32,6 +32,7 @@ type Config struct {
 	MailHost           string
 	IMAPMailboxes      []Mailbox
 	AutoMailPerDay     int
+	DebugAddr          string
 
 	baseURLDerived bool // BaseURL comes from HTTPAddr, not from BALCAO_BASE_URL
 }
@@ -143,6 +144,8 @@ var envVars = []envVar{
 			c.AutoMailPerDay = n
 			return nil
 		}},
+	{"BALCAO_DEBUG_ADDR", "(off)", "Address of a diagnostics listener serving Go's profiler under /debug/pprof/ (host:port). Keep it on loopback: it has no authentication.",
+		func(c *Config, v string) error { return setAddr(&c.DebugAddr, v) }},
 	{"BALCAO_ADMIN_EMAIL", "admin@localhost", "Email of the first admin account, created by `balcao serve` when no admin exists.",
 		func(c *Config, v string) error {
 			if !strings.Contains(v, "@") {

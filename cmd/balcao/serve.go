@@ -82,6 +82,15 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		ln.Close()
 		return err
 	}
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			ln.Close()
+			mailSvc.stop(context.Background())
+			return err
+		}
+		defer stopDebug()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	select {
