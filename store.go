@@ -87,6 +87,13 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// CheckMigrated returns an error unless every migration is applied.
 	CheckMigrated(ctx context.Context) error
+	// WaitDurable returns once every write committed before the call is on
+	// disk. A write's own call returns only then; readers may see a commit
+	// a moment earlier (SQLite syncs its log beside the next commit), so
+	// whatever tells the outside world about stored data (an email sent,
+	// an HTTP answer) waits for this first. Immediate when commits are
+	// durable by themselves (PostgreSQL).
+	WaitDurable(ctx context.Context) error
 	Close() error
 
 	CreateOrganisation(ctx context.Context, o *Organisation) error

@@ -61,6 +61,12 @@ func (o *Outbox) RunOnce(ctx context.Context) (sent, failed int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	if len(items) > 0 {
+		// Never send a mail about a write that a crash could still undo.
+		if err := o.Store.WaitDurable(ctx); err != nil {
+			return 0, 0, err
+		}
+	}
 	for _, it := range items {
 		serr := o.Sender.Send(ctx, it.MailFrom, it.Recipients, it.Raw)
 		now := o.Clock.Now()

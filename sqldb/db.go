@@ -51,7 +51,7 @@ func New(write, read *sql.DB, d Dialect, opt Options, closeFn func() error) *DB 
 	}
 	db := &DB{write: write, read: read, d: d, opt: opt, closeFn: closeFn}
 	if d.GroupCommit {
-		db.group = newGroupCommitter(write, 128)
+		db.group = newGroupCommitter(write, 128, d.SyncLog)
 	}
 	if d.SearchQueue {
 		db.stopSearch, db.searchDone = make(chan struct{}), make(chan struct{})
@@ -77,6 +77,15 @@ func (db *DB) Close() error {
 		return db.closeFn()
 	}
 	return nil
+}
+
+// WaitDurable returns once every write committed before the call is on
+// disk (see balcao.Store).
+func (db *DB) WaitDurable(ctx context.Context) error {
+	if db.group == nil {
+		return nil
+	}
+	return db.group.waitDurable(ctx)
 }
 
 // Ping checks that both pools answer.

@@ -29,6 +29,12 @@ type Dialect struct {
 	// own before the ticket's (PostgreSQL, where transactions run in
 	// parallel and would otherwise queue on the counter row).
 	ReserveNumbers bool
+	// SyncLog, with GroupCommit, makes committed writes durable: the
+	// database commits without waiting for the disk, and the committer
+	// calls SyncLog before it tells callers their writes are done (SQLite:
+	// fdatasync of the write-ahead log). Nil when a commit is durable by
+	// itself.
+	SyncLog func() error
 	// SearchQueue: the full-text indexes are written behind from
 	// search_queue, every second and before each search (SQLite).
 	SearchQueue bool

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,18 +22,52 @@ type writeReq struct {
 // callers' work in a single transaction, so one fsync serves them all. Each
 // caller's work runs in its own savepoint: a failing caller is rolled back
 // alone and gets its own error; the others commit. A caller is told its
-// result only after the commit, so "nil" always means durably stored.
+// result only after the commit is on disk, so "nil" always means durably
+// stored.
+//
+// With a sync function (SQLite: the WAL is written at commit and synced by
+// sync), the disk flush is not part of the commit: committed batches go to
+// a second goroutine that syncs once for all the batches waiting and then
+// answers their callers, while the committer already runs the next batch.
+// Readers of the database can see a commit before it is synced (for as
+// long as one flush lasts); whatever tells the outside world about stored
+// data (a mail sent, an HTTP answer) first waits for durability (waitDurable).
 type groupCommitter struct {
 	db       *sql.DB
 	reqs     chan writeReq
 	maxBatch int
 	stop     chan struct{}
 	stopped  chan struct{}
+
+	sync     func() error
+	toSync   chan syncItem
+	syncDone chan struct{}
+	// committed counts batches whose commit has begun; durable, the
+	// batches synced since. A batch takes its number before its commit
+	// makes it visible, so a reader that loads committed after reading
+	// covers everything it saw.
+	committed atomic.Int64
+	mu        sync.Mutex
+	durable   int64
+	synced    chan struct{} // closed and replaced at each sync
+	syncErr   error         // a failed flush: nothing written after it is trusted
 }
 
-func newGroupCommitter(db *sql.DB, maxBatch int) *groupCommitter {
+// syncItem is a committed batch waiting for the flush that makes it durable.
+type syncItem struct {
+	batch []writeReq
+	errs  []error
+	seq   int64
+}
+
+func newGroupCommitter(db *sql.DB, maxBatch int, sync func() error) *groupCommitter {
 	g := &groupCommitter{db: db, reqs: make(chan writeReq, 4*maxBatch), maxBatch: maxBatch,
-		stop: make(chan struct{}), stopped: make(chan struct{})}
+		stop: make(chan struct{}), stopped: make(chan struct{}), sync: sync, synced: make(chan struct{})}
+	if sync != nil {
+		g.toSync = make(chan syncItem, maxBatch)
+		g.syncDone = make(chan struct{})
+		go g.syncLoop()
+	}
 	go g.loop()
 	return g
 }
@@ -50,16 +86,88 @@ func (g *groupCommitter) do(ctx context.Context, fn txFunc) error {
 	return <-r.done
 }
 
+// waitDurable returns once every batch committed before the call is on
+// disk, or with the error of a failed flush.
+func (g *groupCommitter) waitDurable(ctx context.Context) error {
+	if g.sync == nil {
+		return nil
+	}
+	target := g.committed.Load()
+	for {
+		g.mu.Lock()
+		done, err, ch := g.durable >= target, g.syncErr, g.synced
+		g.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// syncLoop flushes committed batches and answers their callers: one flush
+// for every batch that is waiting when it starts.
+func (g *groupCommitter) syncLoop() {
+	defer close(g.syncDone)
+	var items []syncItem
+	for it := range g.toSync {
+		items = append(items[:0], it)
+	more:
+		for {
+			select {
+			case it, ok := <-g.toSync:
+				if !ok {
+					break more
+				}
+				items = append(items, it)
+			default:
+				break more
+			}
+		}
+		g.mu.Lock()
+		err := g.syncErr
+		g.mu.Unlock()
+		if err == nil {
+			if err = g.sync(); err != nil {
+				// After a failed flush the kernel may have dropped the
+				// pages: no later write can be called durable.
+				err = fmt.Errorf("sqldb: flushing the database log to disk: %w", err)
+			}
+		}
+		g.mu.Lock()
+		if err != nil {
+			g.syncErr = err
+		} else {
+			g.durable = max(g.durable, items[len(items)-1].seq)
+		}
+		close(g.synced)
+		g.synced = make(chan struct{})
+		g.mu.Unlock()
+		for _, it := range items {
+			g.answer(it.batch, it.errs, err)
+		}
+	}
+}
+
 func (g *groupCommitter) close() {
 	close(g.stop)
 	<-g.stopped
+	if g.toSync != nil {
+		close(g.toSync)
+		<-g.syncDone
+	}
 }
 
 func (g *groupCommitter) loop() {
 	defer close(g.stopped)
-	batch := make([]writeReq, 0, g.maxBatch)
 	for {
-		batch = batch[:0]
+		batch := make([]writeReq, 0, g.maxBatch)
 		select {
 		case r := <-g.reqs:
 			batch = append(batch, r)
@@ -89,7 +197,27 @@ func (g *groupCommitter) loop() {
 
 func (g *groupCommitter) run(batch []writeReq) {
 	errs := make([]error, len(batch))
-	err := g.runTx(batch, errs)
+	seq, err := g.runTx(batch, errs)
+	if g.sync == nil || seq == 0 {
+		// Durable already, or nothing was committed.
+		g.answer(batch, errs, err)
+		return
+	}
+	if err != nil {
+		// The commit failed: nothing of the batch is stored. It still
+		// passes through the flush so that the batches keep their order.
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+	}
+	g.toSync <- syncItem{batch: batch, errs: errs, seq: seq}
+}
+
+// answer tells each caller of a batch its outcome: its own error, or the
+// batch's.
+func (g *groupCommitter) answer(batch []writeReq, errs []error, err error) {
 	for i, r := range batch {
 		if err != nil && errs[i] == nil {
 			errs[i] = err
@@ -98,15 +226,17 @@ func (g *groupCommitter) run(batch []writeReq) {
 	}
 }
 
-func (g *groupCommitter) runTx(batch []writeReq, errs []error) (err error) {
+// runTx runs a batch in one transaction and commits it. seq is the number
+// the batch took just before its commit (0 when it got no further).
+func (g *groupCommitter) runTx(batch []writeReq, errs []error) (seq int64, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	tx, err := g.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer func() {
-		if err != nil {
+		if err != nil && seq == 0 {
 			_ = tx.Rollback()
 		}
 	}()
@@ -115,23 +245,24 @@ func (g *groupCommitter) runTx(batch []writeReq, errs []error) (err error) {
 		if single {
 			// No savepoint needed: the transaction is the caller's alone.
 			if errs[i] = safeRun(r.fn, tx); errs[i] != nil {
-				return errs[i]
+				return 0, errs[i]
 			}
 			continue
 		}
 		if _, err = tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-			return err
+			return 0, err
 		}
 		if errs[i] = safeRun(r.fn, tx); errs[i] != nil {
 			if _, err = tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		if _, err = tx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return tx.Commit()
+	seq = g.committed.Add(1)
+	return seq, tx.Commit()
 }
 
 func safeRun(fn txFunc, tx *sql.Tx) (err error) {

@@ -80,13 +80,15 @@ func (s *Server) Handler() http.Handler {
 	rating := http.NewCrossOriginProtection().Handler(http.HandlerFunc(s.ratingPage))
 	mux.Handle("GET /avaliar/{secret}", rating)
 	mux.Handle("POST /avaliar/{secret}", rating)
-	return s.recoverer(s.instrument(mux))
+	return s.recoverer(s.instrument(durable(s.Store.WaitDurable, mux)))
 }
 
 // Instrument wraps another handler served beside the API (the console) in
 // the same metrics by route pattern and the same panic recovery. Call it
 // after Handler.
-func (s *Server) Instrument(h http.Handler) http.Handler { return s.recoverer(s.instrument(h)) }
+func (s *Server) Instrument(h http.Handler) http.Handler {
+	return s.recoverer(s.instrument(durable(s.Store.WaitDurable, h)))
+}
 
 // Registry exposes the metrics registry so other parts of the program can
 // add their collectors.

@@ -1,0 +1,187 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+)
+
+// gatedSync is a log flush that the test lets through one at a time.
+type gatedSync struct {
+	calls   atomic.Int64
+	started chan struct{}
+	release chan error
+}
+
+func newGatedSync() *gatedSync {
+	return &gatedSync{started: make(chan struct{}, 16), release: make(chan error)}
+}
+
+func (s *gatedSync) sync() error {
+	s.calls.Add(1)
+	s.started <- struct{}{}
+	return <-s.release
+}
+
+func openWAL(t *testing.T) *sql.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "g.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Exec(`CREATE TABLE t (x INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func openReader(t *testing.T, w *sql.DB) *sql.DB {
+	t.Helper()
+	var path string
+	if err := w.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func insert(g *groupCommitter, x int) chan error {
+	done := make(chan error, 1)
+	go func() {
+		done <- g.do(context.Background(), func(tx *sql.Tx) error {
+			_, err := tx.Exec(`INSERT INTO t (x) VALUES (?)`, x)
+			return err
+		})
+	}()
+	return done
+}
+
+func count(t *testing.T, r *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := r.QueryRow(`SELECT count(*) FROM t`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func wait(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+func TestGroupCommitAnswersOnlyAfterTheLogIsSynced(t *testing.T) {
+	w := openWAL(t)
+	r := openReader(t, w)
+	s := newGatedSync()
+	g := newGroupCommitter(w, 8, s.sync)
+	defer func() {
+		go func() {
+			for range s.started {
+			}
+		}()
+		close(s.release) // let any last flush through
+		g.close()
+	}()
+
+	first := insert(g, 1)
+	wait(t, s.started, "the first flush")
+	select {
+	case err := <-first:
+		t.Fatalf("the write was answered (%v) before its flush finished", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if n := count(t, r); n != 1 {
+		t.Fatalf("committed rows seen by a reader = %d, want 1 (committed, flush pending)", n)
+	}
+	durable := make(chan error, 1)
+	go func() { durable <- g.waitDurable(context.Background()) }()
+
+	// The writer is not held by the flush: a second write commits now.
+	second := insert(g, 2)
+	deadline := time.Now().Add(10 * time.Second)
+	for count(t, r) != 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the second write did not commit while the first flush was pending")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case err := <-durable:
+		t.Fatalf("WaitDurable returned (%v) before the flush", err)
+	default:
+	}
+
+	s.release <- nil
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-durable; err != nil {
+		t.Fatal(err)
+	}
+	wait(t, s.started, "the second flush")
+	s.release <- nil
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	if err := g.waitDurable(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGroupCommitFailedFlushFailsEveryLaterWrite(t *testing.T) {
+	w := openWAL(t)
+	s := newGatedSync()
+	g := newGroupCommitter(w, 8, s.sync)
+	defer g.close()
+
+	first := insert(g, 1)
+	wait(t, s.started, "the flush")
+	s.release <- errors.New("EIO")
+	err := <-first
+	if err == nil || !strings.Contains(err.Error(), "flushing the database log") {
+		t.Fatalf("write after a failed flush: err = %v, want the flush error", err)
+	}
+	if err := g.waitDurable(context.Background()); err == nil {
+		t.Fatal("WaitDurable after a failed flush returned nil")
+	}
+	// No second flush is tried: nothing written after a failure is trusted.
+	if err := <-insert(g, 2); err == nil {
+		t.Fatal("a later write was called durable after a failed flush")
+	}
+	if n := s.calls.Load(); n != 1 {
+		t.Fatalf("flushes = %d, want 1", n)
+	}
+}
+
+func TestGroupCommitWithoutSyncIsDurableAtCommit(t *testing.T) {
+	w := openWAL(t)
+	g := newGroupCommitter(w, 8, nil)
+	defer g.close()
+	if err := <-insert(g, 1); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := g.waitDurable(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
