@@ -40,6 +40,7 @@ type groupCommitter struct {
 	stopped  chan struct{}
 
 	sync     func() error
+	idle     chan struct{} // holds a token while the flusher waits for work
 	toSync   chan syncItem
 	syncDone chan struct{}
 	// committed counts batches whose commit has begun; durable, the
@@ -65,6 +66,7 @@ func newGroupCommitter(db *sql.DB, maxBatch int, sync func() error) *groupCommit
 		stop: make(chan struct{}), stopped: make(chan struct{}), sync: sync, synced: make(chan struct{})}
 	if sync != nil {
 		g.toSync = make(chan syncItem, maxBatch)
+		g.idle = make(chan struct{}, 1)
 		g.syncDone = make(chan struct{})
 		go g.syncLoop()
 	}
@@ -116,7 +118,16 @@ func (g *groupCommitter) waitDurable(ctx context.Context) error {
 func (g *groupCommitter) syncLoop() {
 	defer close(g.syncDone)
 	var items []syncItem
-	for it := range g.toSync {
+	for {
+		// Tell the committer it may commit: a flush would start at once.
+		select {
+		case g.idle <- struct{}{}:
+		default:
+		}
+		it, ok := <-g.toSync
+		if !ok {
+			return
+		}
 		items = append(items[:0], it)
 	more:
 		for {
@@ -167,50 +178,105 @@ func (g *groupCommitter) close() {
 func (g *groupCommitter) loop() {
 	defer close(g.stopped)
 	for {
-		batch := make([]writeReq, 0, g.maxBatch)
 		select {
 		case r := <-g.reqs:
-			batch = append(batch, r)
+			g.runBatch(r)
 		case <-g.stop:
-			// Drain what was queued before the stop.
+			// Run what was queued before the stop.
 			for {
 				select {
 				case r := <-g.reqs:
-					g.run([]writeReq{r})
+					g.runBatch(r)
 				default:
 					return
 				}
 			}
 		}
-	fill:
-		for len(batch) < g.maxBatch {
-			select {
-			case r := <-g.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		g.run(batch)
 	}
 }
 
-func (g *groupCommitter) run(batch []writeReq) {
-	errs := make([]error, len(batch))
-	seq, err := g.runTx(batch, errs)
-	if g.sync == nil || seq == 0 {
-		// Durable already, or nothing was committed.
+// runBatch runs first and the requests that join it in one transaction,
+// and commits. Without a flush of its own, the batch is what is queued
+// now. With one, requests keep joining the open transaction while the
+// flusher is busy with earlier batches, and the batch commits as soon as
+// the flusher is free: the statements of the next batch run during the
+// flush of the previous one, and one commit (and its pages of the log)
+// serves every request that came in meanwhile.
+func (g *groupCommitter) runBatch(first writeReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	batch, errs := []writeReq{first}, []error{nil}
+	tx, err := g.db.BeginTx(ctx, nil)
+	if err != nil {
+		g.answer(batch, errs, err)
+		return
+	}
+	// The first request needs no savepoint: if it fails, the transaction
+	// holds nothing else.
+	if errs[0] = safeRun(first.fn, tx); errs[0] != nil {
+		_ = tx.Rollback()
+		g.answer(batch, errs, nil)
+		return
+	}
+	join := func(r writeReq) error {
+		batch, errs = append(batch, r), append(errs, nil)
+		i := len(batch) - 1
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			return err
+		}
+		if errs[i] = safeRun(r.fn, tx); errs[i] != nil {
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT w")
+		return err
+	}
+collect:
+	for len(batch) < g.maxBatch && err == nil {
+		if g.sync == nil {
+			select {
+			case r := <-g.reqs:
+				err = join(r)
+			default:
+				break collect
+			}
+			continue
+		}
+		select {
+		case r := <-g.reqs:
+			err = join(r)
+		case <-g.idle:
+			break collect
+		case <-g.stop:
+			break collect
+		}
+	}
+	if err != nil {
+		// A savepoint failed: the transaction cannot go on.
+		_ = tx.Rollback()
+		g.answer(batch, errs, err)
+		return
+	}
+	// The batch takes its number before the commit makes it visible.
+	seq := g.committed.Add(1)
+	err = tx.Commit()
+	if g.sync == nil {
 		g.answer(batch, errs, err)
 		return
 	}
 	if err != nil {
-		// The commit failed: nothing of the batch is stored. It still
-		// passes through the flush so that the batches keep their order.
+		// Nothing of the batch is stored. It still passes through the
+		// flusher so that batches are answered in order.
 		for i := range errs {
 			if errs[i] == nil {
 				errs[i] = err
 			}
 		}
+	}
+	select {
+	case <-g.idle: // the flusher has work now
+	default:
 	}
 	g.toSync <- syncItem{batch: batch, errs: errs, seq: seq}
 }
@@ -224,45 +290,6 @@ func (g *groupCommitter) answer(batch []writeReq, errs []error, err error) {
 		}
 		r.done <- errs[i]
 	}
-}
-
-// runTx runs a batch in one transaction and commits it. seq is the number
-// the batch took just before its commit (0 when it got no further).
-func (g *groupCommitter) runTx(batch []writeReq, errs []error) (seq int64, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	tx, err := g.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer func() {
-		if err != nil && seq == 0 {
-			_ = tx.Rollback()
-		}
-	}()
-	single := len(batch) == 1
-	for i, r := range batch {
-		if single {
-			// No savepoint needed: the transaction is the caller's alone.
-			if errs[i] = safeRun(r.fn, tx); errs[i] != nil {
-				return 0, errs[i]
-			}
-			continue
-		}
-		if _, err = tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-			return 0, err
-		}
-		if errs[i] = safeRun(r.fn, tx); errs[i] != nil {
-			if _, err = tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
-				return 0, err
-			}
-		}
-		if _, err = tx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
-			return 0, err
-		}
-	}
-	seq = g.committed.Add(1)
-	return seq, tx.Commit()
 }
 
 func safeRun(fn txFunc, tx *sql.Tx) (err error) {

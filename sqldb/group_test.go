@@ -60,10 +60,19 @@ func openReader(t *testing.T, w *sql.DB) *sql.DB {
 }
 
 func insert(g *groupCommitter, x int) chan error {
+	return insertNoting(g, x, nil)
+}
+
+// insertNoting inserts x and, when ran is set, says so once the insert has
+// run inside the committer's transaction.
+func insertNoting(g *groupCommitter, x int, ran chan<- int) chan error {
 	done := make(chan error, 1)
 	go func() {
 		done <- g.do(context.Background(), func(tx *sql.Tx) error {
 			_, err := tx.Exec(`INSERT INTO t (x) VALUES (?)`, x)
+			if ran != nil {
+				ran <- x
+			}
 			return err
 		})
 	}()
@@ -115,14 +124,19 @@ func TestGroupCommitAnswersOnlyAfterTheLogIsSynced(t *testing.T) {
 	durable := make(chan error, 1)
 	go func() { durable <- g.waitDurable(context.Background()) }()
 
-	// The writer is not held by the flush: a second write commits now.
-	second := insert(g, 2)
-	deadline := time.Now().Add(10 * time.Second)
-	for count(t, r) != 2 {
-		if time.Now().After(deadline) {
-			t.Fatal("the second write did not commit while the first flush was pending")
+	// The writer is not held by the flush: three more writes run now, in
+	// one transaction that commits once the flusher is free.
+	ran := make(chan int, 3)
+	later := []chan error{insertNoting(g, 2, ran), insertNoting(g, 3, ran), insertNoting(g, 4, ran)}
+	for range 3 {
+		select {
+		case <-ran:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a write did not run while the first flush was pending")
 		}
-		time.Sleep(5 * time.Millisecond)
+	}
+	if n := count(t, r); n != 1 {
+		t.Fatalf("rows seen = %d, want 1: the next batch commits only when the flusher is free", n)
 	}
 	select {
 	case err := <-durable:
@@ -138,9 +152,24 @@ func TestGroupCommitAnswersOnlyAfterTheLogIsSynced(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait(t, s.started, "the second flush")
+	if n := count(t, r); n != 4 {
+		t.Fatalf("rows seen = %d, want 4 once the second batch committed", n)
+	}
+	for _, ch := range later {
+		select {
+		case err := <-ch:
+			t.Fatalf("a write was answered (%v) before its flush", err)
+		default:
+		}
+	}
 	s.release <- nil
-	if err := <-second; err != nil {
-		t.Fatal(err)
+	for _, ch := range later {
+		if err := <-ch; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.calls.Load(); n != 2 {
+		t.Fatalf("flushes = %d, want 2: one for the first write, one for the three that came during it", n)
 	}
 	if err := g.waitDurable(context.Background()); err != nil {
 		t.Fatal(err)
