@@ -144,6 +144,8 @@ var actionMessages = map[string]msg{
 	"phone.byemail.noemail": {"Pedir o envio por email: o serviço deste tipo de pedido não recebe email.", "Pedir o envio por e-mail: o serviço deste tipo de solicitação não recebe e-mail.",
 		"Ask to submit by email: this request type's service takes no email.", "Pedir el envío por correo: el servicio de este tipo de solicitud no recibe correo."},
 	"phone.field.invalid": {"%s: %s", "%s: %s", "%s: %s", "%s: %s"},
+	"phone.add":           {"Adicionar %s", "Adicionar %s", "Add %s", "Añadir %s"},
+	"phone.choice.none":   {"(não indicado)", "(não informado)", "(not given)", "(no indicado)"},
 	"done.phone":          {"Pedido registado a partir da chamada.", "Solicitação registrada a partir da ligação.", "Ticket recorded from the call.", "Solicitud registrada a partir de la llamada."},
 	"done.phone_note":     {"Chamada juntada ao pedido.", "Ligação anexada à solicitação.", "Call added to the ticket.", "Llamada añadida a la solicitud."},
 
