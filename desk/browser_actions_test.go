@@ -114,7 +114,8 @@ func TestBrowserActions(t *testing.T) {
 	checkAxe(t, ctx, axe, "canned responses with errors")
 	do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#title`), "Captura de ecrã"),
-		chromedp.SendKeys(chromedp.CSS(`#text`), "Envie uma captura do ecrã."),
+		chromedp.SendKeys(chromedp.CSS(`#text-pt-PT`), "Envie uma captura do ecrã."),
+		chromedp.SendKeys(chromedp.CSS(`#text-en`), "Please send a screenshot."),
 		chromedp.Click(chromedp.CSS(`form[action="/desk/canned"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`table.canned`)),
 	)

@@ -241,23 +241,31 @@ func testCannedManagement(t *testing.T, e *env) {
 	wantStatus(t, r, http.StatusOK)
 	wantBody(t, r, `<a href="/desk/canned">Respostas-tipo</a>`, "Ainda não há respostas-tipo.")
 
-	r = e.post(c, "/desk/canned", url.Values{"request_type": {"nope"}, "title": {" "}, "text": {""}})
+	r = e.post(c, "/desk/canned", url.Values{"request_type": {"nope"}, "title": {" "}, "text.pt-PT": {""}, "text.en": {"  "}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
-	wantBody(t, r, "Tipo de pedido: escolha um tipo da lista.", "Título: dê um nome à resposta", "Texto: escreva o texto da resposta.",
-		`href="#request_type"`, `href="#title"`, `href="#text"`)
+	wantBody(t, r, "Tipo de pedido: escolha um tipo da lista.", "Título: dê um nome à resposta", "Texto: escreva o texto da resposta em pelo menos uma língua.",
+		`href="#request_type"`, `href="#title"`, `href="#text-pt-PT"`,
+		`<label for="text-pt-BR">Texto em Português (Brasil)</label>`, `<textarea id="text-es" name="text.es" lang="es" rows="5" aria-invalid="true" aria-describedby="text-error texts-help">`)
 
-	r = e.post(c, "/desk/canned", url.Values{"request_type": {"cit-d1"}, "title": {"Captura de ecrã"}, "text": {"Envie uma captura."}})
+	// One language is enough; the values typed are kept on an error.
+	r = e.post(c, "/desk/canned", url.Values{"request_type": {"nope"}, "title": {"Captura de ecrã"}, "text.pt-BR": {"Envie um print da tela."}})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, `lang="pt-BR" rows="5" aria-describedby="texts-help">Envie um print da tela.</textarea>`)
+	wantNotBody(t, r, "Texto: escreva o texto")
+
+	r = e.post(c, "/desk/canned", url.Values{"request_type": {"cit-d1"}, "title": {"Captura de ecrã"}, "text.pt-BR": {"Envie um print da tela."}, "text.es": {"Envíe una captura."}})
 	wantStatus(t, r, http.StatusSeeOther)
 	list, _ := e.store.CannedResponses(ctx, "", true)
-	if len(list) != 1 || list[0].UpdatedBy != "supervisora" {
+	if len(list) != 1 || list[0].UpdatedBy != "supervisora" || len(list[0].Texts) != 2 || list[0].Texts["es"] != "Envíe una captura." {
 		t.Fatalf("saved %+v", list)
 	}
 	id := strconv.FormatInt(list[0].ID, 10)
-	wantBody(t, e.get(c, "/desk/canned?done=canned_saved"), "Resposta-tipo guardada.", "Captura de ecrã", "Problema/Erro aplicação local (SAM-CS)")
-	wantBody(t, e.get(c, "/desk/canned?edit="+id), `<input type="hidden" name="id" value="`+id+`">`, "Envie uma captura.</textarea>")
-	r = e.post(c, "/desk/canned", url.Values{"id": {id}, "request_type": {""}, "title": {"Captura"}, "text": {"Envie uma captura do ecrã."}})
+	wantBody(t, e.get(c, "/desk/canned?done=canned_saved"), "Resposta-tipo guardada.", "Captura de ecrã", "Problema/Erro aplicação local (SAM-CS)",
+		`<span class="badge">pt-BR</span> <span lang="pt-BR">Envie um print da tela.</span>`, `<span lang="es">Envíe una captura.</span>`)
+	wantBody(t, e.get(c, "/desk/canned?edit="+id), `<input type="hidden" name="id" value="`+id+`">`, "Envie um print da tela.</textarea>", "Envíe una captura.</textarea>")
+	r = e.post(c, "/desk/canned", url.Values{"id": {id}, "request_type": {""}, "title": {"Captura"}, "text.pt-PT": {"Envie uma captura do ecrã."}, "text.pt-BR": {"Envie um print da tela."}})
 	wantStatus(t, r, http.StatusSeeOther)
-	if list, _ := e.store.CannedResponses(ctx, "rnu-a", false); len(list) != 1 || list[0].Text != "Envie uma captura do ecrã." {
+	if list, _ := e.store.CannedResponses(ctx, "rnu-a", false); len(list) != 1 || list[0].Texts["pt-PT"] != "Envie uma captura do ecrã." || list[0].Texts["es"] != "" {
 		t.Fatalf("edited %+v", list)
 	}
 	wantStatus(t, e.post(e.signedIn("agente@desk.pt"), "/desk/canned/"+id+"/delete", url.Values{}), http.StatusForbidden)
