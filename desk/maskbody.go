@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"balcao"
 	"balcao/validate"
@@ -78,15 +79,47 @@ func (m *bodyMasker) MaskMessage(msgID int64, s string) string {
 	if m == nil || s == "" {
 		return s
 	}
-	text := []rune(s)
-	for _, f := range findIdentifiers(text) {
+	var b strings.Builder
+	last := 0
+	for _, f := range findIdentifiers(s) {
 		if m.held[f.Value] || m.revealed[bodyKey(msgID, f)] {
 			continue
 		}
-		maskSpan(text, f.Start, f.End)
+		if last == 0 {
+			b.Grow(len(s) + 32)
+		}
+		b.WriteString(s[last:f.Start])
+		writeMasked(&b, s[f.Start:f.End])
+		last = f.End
 	}
-	m.maskSecrets(text)
-	return string(text)
+	if last > 0 {
+		b.WriteString(s[last:])
+		s = b.String()
+	}
+	return m.Mask(s)
+}
+
+// writeMasked writes an identifier as found in a text (ASCII letters and
+// digits, separators between them) with bullets for all but its last three
+// characters, keeping the separators.
+func writeMasked(b *strings.Builder, id string) {
+	n := 0
+	for i := 0; i < len(id); i++ {
+		if isASCIIAlnum(rune(id[i])) {
+			n++
+		}
+	}
+	for _, r := range id {
+		if isASCIIAlnum(r) && n > 3 {
+			b.WriteRune('•')
+			n--
+			continue
+		}
+		if isASCIIAlnum(r) {
+			n--
+		}
+		b.WriteRune(r)
+	}
 }
 
 func (m *bodyMasker) maskSecrets(text []rune) {
@@ -177,95 +210,126 @@ func parseBodyKey(key string) (msgID int64, kind validate.Kind, tail string, ok 
 	return id, validate.Kind(parts[1]), parts[2], true
 }
 
-// idGroup is a run of ASCII letters and digits in a text.
+// idGroup is a run of ASCII letters and digits in a text, in bytes.
 type idGroup struct{ start, end int }
 
 // findIdentifiers lists the personal identifiers written in text, left to
-// right, not overlapping. A candidate is a sequence of groups of letters and
-// digits joined by single separators (so "529.982.247-25" and
-// "112 345 678 92" are read whole), starting with a digit, bounded by
-// anything else, a word included (but a CC's version, "ZZ"); within a
-// sequence the longest valid span of whole groups starting at each group is
-// taken. Only the lengths of the identifiers are tried: 9 digits (NIF, then
-// NNU with its check digit verified), 11 (NISS, then CPF), 12 characters (a
-// Cartão de Cidadão) and 15 digits (CNS).
-func findIdentifiers(text []rune) []foundID {
+// right, not overlapping, by byte offsets. A candidate is a sequence of
+// groups of ASCII letters and digits joined by single separators (so
+// "529.982.247-25" and "112 345 678 92" are read whole), starting with a
+// digit, bounded by anything else, a word included (but a CC's version,
+// "ZZ"); within a sequence the longest valid span of whole groups starting
+// at each group is taken. Only the lengths of the identifiers are tried: 9
+// digits (NIF, then NNU with its check digit verified), 11 (NISS, then
+// CPF), 12 characters (a Cartão de Cidadão) and 15 digits (CNS).
+func findIdentifiers(text string) []foundID {
 	var out []foundID
+	var groups []idGroup // reused: identifiersIn keeps none
 	for i := 0; i < len(text); {
-		if !isDigit(text[i]) || (i > 0 && isAlnum(text[i-1])) {
+		if !isDigit(rune(text[i])) || (i > 0 && alnumBefore(text, i)) {
 			i++
 			continue
 		}
 		// Read the sequence of groups starting at i.
-		var groups []idGroup
+		groups = groups[:0]
 		j := i
 		for {
 			k := j
-			for k < len(text) && isASCIIAlnum(text[k]) {
+			for k < len(text) && isASCIIAlnum(rune(text[k])) {
 				k++
 			}
-			if k < len(text) && isAlnum(text[k]) {
+			if k < len(text) && alnumAt(text, k) {
 				// A group running into other letters (accented, say) is a
 				// word: the sequence ends before it.
-				j = k
 				break
 			}
-			if len(groups) > 0 && !hasDigit(text[j:k]) && !(k-j == 2 && isDigit(text[j-2]) && isUpperASCII(text[j]) && isUpperASCII(text[j+1])) {
+			if len(groups) > 0 && !hasDigit(text[j:k]) &&
+				!(k-j == 2 && isDigit(rune(text[groups[len(groups)-1].end-1])) && isUpperASCII(rune(text[j])) && isUpperASCII(rune(text[j+1]))) {
 				// A word ends the sequence; only a Cartão de Cidadão's
 				// two-letter version may follow its digits ("12345678 9 ZZ1").
-				j--
 				break
 			}
 			groups = append(groups, idGroup{j, k})
 			j = k
-			if k+1 < len(text) && isSeparator(text[k]) && isASCIIAlnum(text[k+1]) {
-				j = k + 1
+			if n := separatorAt(text, k); n > 0 && k+n < len(text) && isASCIIAlnum(rune(text[k+n])) {
+				j = k + n
 				continue
 			}
 			break
 		}
-		if len(groups) > 0 && !internationalNumber(text, groups[0]) {
+		if len(groups) == 0 {
+			i++ // digits running into a word: what follows is preceded by a letter
+			continue
+		}
+		if !internationalNumber(text, groups[0]) {
 			out = append(out, identifiersIn(text, groups)...)
 		}
-		if j == i {
-			j++
-		}
-		i = j
+		i = groups[len(groups)-1].end
 	}
 	return out
 }
 
+// separatorAt is the length in bytes of the separator at text[k:], 0 for
+// none.
+func separatorAt(text string, k int) int {
+	if k >= len(text) {
+		return 0
+	}
+	switch text[k] {
+	case ' ', '.', '-', '/':
+		return 1
+	}
+	if strings.HasPrefix(text[k:], "\u00a0") {
+		return 2
+	}
+	return 0
+}
+
+// alnumBefore reports whether the character before text[i] is a letter or
+// a digit, in any script.
+func alnumBefore(text string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return isAlnum(r)
+}
+
+// alnumAt reports whether the character at text[k] is a letter or a digit.
+func alnumAt(text string, k int) bool {
+	r, _ := utf8.DecodeRuneInString(text[k:])
+	return isAlnum(r)
+}
+
 // identifiersIn finds the identifiers among a sequence of groups.
-func identifiersIn(text []rune, groups []idGroup) []foundID {
+func identifiersIn(text string, groups []idGroup) []foundID {
 	var out []foundID
+	var buf [15]byte // the characters of a candidate
 	for a := 0; a < len(groups); {
-		if !isDigit(text[groups[a].start]) {
+		if !isDigit(rune(text[groups[a].start])) {
 			a++
 			continue
 		}
-		found := false
-		var value []rune
-		var spans []foundID
+		var best foundID
+		n := 0
 		for b := a; b < len(groups); b++ {
-			value = append(value, text[groups[b].start:groups[b].end]...)
-			if len(value) > 15 {
+			g := text[groups[b].start:groups[b].end]
+			if n+len(g) > len(buf) {
 				break
 			}
-			if kind := identifierKind(string(value)); kind != "" {
-				spans = append(spans, foundID{Start: groups[a].start, End: groups[b].end, Kind: kind, Value: strings.ToUpper(string(value))})
+			n += copy(buf[n:], g)
+			switch n {
+			case 9, 11, 12, 15:
+				if kind := identifierKind(string(buf[:n])); kind != "" {
+					best = foundID{Start: groups[a].start, End: groups[b].end, Kind: kind, Value: strings.ToUpper(string(buf[:n]))}
+				}
 			}
 		}
-		if len(spans) > 0 {
-			f := spans[len(spans)-1] // the longest
-			if !afterPhoneWord(text, f.Start) {
-				out = append(out, f)
-			}
-			for a < len(groups) && groups[a].start < f.End {
-				a++
-			}
-			found = true
+		if best.Kind == "" {
+			a++
+			continue
 		}
-		if !found {
+		if !afterPhoneWord(text, best.Start) {
+			out = append(out, best)
+		}
+		for a < len(groups) && groups[a].start < best.End {
 			a++
 		}
 	}
@@ -314,13 +378,13 @@ func identifierKind(s string) validate.Kind {
 
 // phoneWords, found just before a number (on its line, after the previous
 // number), say it is a phone number.
-var phoneWords = []string{"tel", "fone", "phone", "fax", "móvel", "movel", "celular", "whatsapp", "ligar"}
+var phoneWords = []string{"tel", "fone", "phone", "fax", "móvel", "movel", "celular", "whatsapp", "ligar", "ligue"}
 
 // internationalNumber reports whether a sequence starting with the group
 // first is written as a phone number: international ("+351 …",
 // "00351 …") or after an area code in parentheses ("(11) 98765-4321").
-func internationalNumber(text []rune, first idGroup) bool {
-	if strings.HasPrefix(string(text[first.start:first.end]), "00") {
+func internationalNumber(text string, first idGroup) bool {
+	if strings.HasPrefix(text[first.start:first.end], "00") {
 		return true
 	}
 	p := first.start - 1
@@ -331,22 +395,27 @@ func internationalNumber(text []rune, first idGroup) bool {
 }
 
 // afterPhoneWord reports whether a word just before text[start] (back to
-// the line's start, the previous digit or 30 characters) name a phone.
-func afterPhoneWord(text []rune, start int) bool {
+// the line's start, the previous digit or 30 characters) names a phone.
+func afterPhoneWord(text string, start int) bool {
 	from := start
-	for from > 0 && start-from < 30 && text[from-1] != '\n' && !unicode.IsDigit(text[from-1]) {
-		from--
-	}
-	before := []rune(strings.ToLower(string(text[from:start])))
-	for i := range before {
-		if i > 0 && unicode.IsLetter(before[i-1]) {
-			continue // words are matched from their start: "Castelo" names no phone
+	for n := 0; from > 0 && n < 30; n++ {
+		r, size := utf8.DecodeLastRuneInString(text[:from])
+		if r == '\n' || unicode.IsDigit(r) {
+			break
 		}
-		for _, w := range phoneWords {
-			if strings.HasPrefix(string(before[i:]), w) {
-				return true
+		from -= size
+	}
+	prevLetter := false
+	for i, r := range text[from:start] {
+		if !prevLetter {
+			// Words are matched from their start: "Castelo" names no phone.
+			for _, w := range phoneWords {
+				if at := from + i; at+len(w) <= start && strings.EqualFold(text[at:at+len(w)], w) {
+					return true
+				}
 			}
 		}
+		prevLetter = unicode.IsLetter(r)
 	}
 	return false
 }
@@ -359,9 +428,9 @@ func isUpperASCII(r rune) bool { return 'A' <= r && r <= 'Z' }
 
 func isDigit(r rune) bool { return '0' <= r && r <= '9' }
 
-func hasDigit(rs []rune) bool {
-	for _, r := range rs {
-		if isDigit(r) {
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(rune(s[i])) {
 			return true
 		}
 	}
@@ -392,7 +461,7 @@ func (m *bodyMasker) Hidden(msg *balcao.Message) []hiddenID {
 	var out []hiddenID
 	seen := map[string]bool{}
 	for _, s := range []string{msg.Text, msg.HTML} {
-		for _, f := range findIdentifiers([]rune(s)) {
+		for _, f := range findIdentifiers(s) {
 			key := bodyKey(msg.ID, f)
 			if m.held[f.Value] || m.revealed[key] || seen[key] {
 				continue
