@@ -172,8 +172,8 @@ func matchAt(text []rune, i int, secret []rune) (int, bool) {
 	return j, k == len(secret)
 }
 
-// foundID is an identifier found in a text: where (runes), what kind, and
-// its compacted value.
+// foundID is an identifier found in a text: where (byte offsets), what
+// kind, and its compacted value.
 type foundID struct {
 	Start, End int
 	Kind       validate.Kind
