@@ -41,14 +41,36 @@ type TicketLink struct {
 }
 
 // CannedResponse is a text agents insert into an answer, kept per request
-// type ("" for every type) by supervisors.
+// type ("" for every type) by supervisors, in one or more of
+// CannedLanguages.
 type CannedResponse struct {
 	ID          int64
 	RequestType string
 	Title       string
-	Text        string
-	UpdatedBy   string
-	UpdatedAt   time.Time
+	// Texts holds the text in each language written, by tag (pt-PT, pt-BR,
+	// en, es); at least one.
+	Texts     map[string]string
+	UpdatedBy string
+	UpdatedAt time.Time
+}
+
+// CannedLanguages are the languages a canned response may be written in,
+// pt-PT (the fallback) first.
+var CannedLanguages = []string{"pt-PT", "pt-BR", "en", "es"}
+
+// TextIn returns the text in the first of langs the response has, then in
+// pt-PT, then in the first of CannedLanguages it has: for a reply, the
+// requester's language and then the service's. It also returns the
+// language of the text.
+func (c *CannedResponse) TextIn(langs ...string) (text, lang string) {
+	for _, list := range [][]string{langs, CannedLanguages} { // pt-PT is first of CannedLanguages
+		for _, l := range list {
+			if t := c.Texts[l]; t != "" {
+				return t, l
+			}
+		}
+	}
+	return "", ""
 }
 
 // ActionTx holds the writes of the console's ticket actions that must run

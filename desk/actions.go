@@ -192,12 +192,18 @@ func (s *Server) insertCanned(w http.ResponseWriter, r *http.Request, v *viewer)
 	}
 	for _, c := range list {
 		if c.ID == id {
+			langs, err := s.replyLanguages(r.Context(), t)
+			if err != nil {
+				s.serverError(w, r, v, err)
+				return
+			}
+			text, _ := c.TextIn(langs...)
 			s.showTicket(w, r, v, t, "", func(p *ticketPage) {
 				keep(p)
 				if strings.TrimSpace(p.Reply) != "" {
 					p.Reply = strings.TrimRight(p.Reply, "\r\n ") + "\n\n"
 				}
-				p.Reply += c.Text
+				p.Reply += text
 			})
 			return
 		}

@@ -216,9 +216,13 @@ func testChangeRequestType(t *testing.T, e *env) {
 func TestCannedInsert(t *testing.T) { onBothDatabases(t, testCannedInsert, withReplier) }
 
 func testCannedInsert(t *testing.T, e *env) {
-	cr := &balcao.CannedResponse{RequestType: "cit-d1", Title: "Captura de ecrã", Text: "Envie uma captura do ecrã com o erro.", UpdatedAt: T0}
-	other := &balcao.CannedResponse{RequestType: "rnu-a", Title: "Outro", Text: "x", UpdatedAt: T0}
-	for _, x := range []*balcao.CannedResponse{cr, other} {
+	cr := &balcao.CannedResponse{RequestType: "cit-d1", Title: "Captura de ecrã", UpdatedAt: T0, Texts: map[string]string{
+		"pt-PT": "Envie uma captura do ecrã com o erro.", "pt-BR": "Envie um print da tela com o erro.", "en": "Send a screenshot of the error."}}
+	other := &balcao.CannedResponse{RequestType: "rnu-a", Title: "Outro", Texts: map[string]string{"pt-PT": "x"}, UpdatedAt: T0}
+	// For every type, without Spanish: the service's language decides.
+	thanks := &balcao.CannedResponse{Title: "Agradecimento", UpdatedAt: T0, Texts: map[string]string{"pt-PT": "Obrigado pelo contacto.", "pt-BR": "Obrigado pelo contato."}}
+	english := &balcao.CannedResponse{Title: "Only English", UpdatedAt: T0, Texts: map[string]string{"en": "Thank you."}}
+	for _, x := range []*balcao.CannedResponse{cr, other, thanks, english} {
 		if err := e.store.SaveCannedResponse(ctx, x); err != nil {
 			t.Fatal(err)
 		}
@@ -235,4 +239,27 @@ func testCannedInsert(t *testing.T, e *env) {
 	r = e.post(c, path+"/canned", url.Values{"text": {"Bom dia,"}, "canned": {strconv.FormatInt(other.ID, 10)}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	wantBody(t, r, "Resposta-tipo: escolha uma das respostas da lista.", "Bom dia,</textarea>")
+
+	// The text in the requester's language, then the service's, then
+	// pt-PT, then any.
+	insert := func(mod func(*balcao.NewTicket), canned *balcao.CannedResponse, want string) {
+		t.Helper()
+		tk := e.ticket(mod)
+		r := e.post(c, "/desk/tickets/"+string(tk.Number)+"/canned", url.Values{"canned": {strconv.FormatInt(canned.ID, 10)}})
+		wantStatus(t, r, http.StatusOK)
+		wantBody(t, r, ">"+want+"</textarea>")
+	}
+	inEnglish := func(nt *balcao.NewTicket) { nt.Language = "en" }
+	spanish := func(nt *balcao.NewTicket) { nt.Language = "es" }
+	brazil := func(nt *balcao.NewTicket) { nt.Language = "pt-BR" }
+	spanishInBrazil := func(nt *balcao.NewTicket) {
+		nt.Language, nt.RequestType, nt.Service = "es", "comprasgov-erro-siasg", "comprasgov"
+		nt.Subject = "Erro no SIASG"
+	}
+	insert(inEnglish, cr, "Send a screenshot of the error.")
+	insert(brazil, cr, "Envie um print da tela com o erro.")
+	insert(spanish, cr, "Envie uma captura do ecrã com o erro.") // cit is a pt-PT service
+	insert(spanishInBrazil, thanks, "Obrigado pelo contato.")
+	insert(spanish, thanks, "Obrigado pelo contacto.")
+	insert(brazil, english, "Thank you.")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"balcao"
+	"balcao/desk"
 )
 
 // TestBrowserActions records a phone call, merges a duplicate into the
@@ -16,7 +17,7 @@ import (
 func TestBrowserActions(t *testing.T) {
 	ctx := browser(t)
 	axe := axeSource(t)
-	e := newEnv(t, withReplier)
+	e := newEnv(t, withReplier, func(s *desk.Server) { s.Catalog = testCatalog(t) })
 	sup := e.user("supervisora@desk.pt", balcao.RoleSupervisor)
 	if err := e.store.AddTeamMember(context.Background(), e.cit.ID, sup.ID); err != nil {
 		t.Fatal(err)
@@ -44,18 +45,49 @@ func TestBrowserActions(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#email`), "ana"),
 		chromedp.SendKeys(chromedp.CSS(`#f-descricao`), "O CIT não imprime."),
 		chromedp.SendKeys(chromedp.CSS(`#notes`), "Ligou às 10 h."),
-		chromedp.Click(chromedp.CSS(`form[action="/desk/phone"][method="post"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`form[action="/desk/phone"][method="post"] button.primary`)),
 		chromedp.WaitVisible(chromedp.CSS(`#email-error`)),
 	)
 	checkAxe(t, ctx, axe, "phone with an error")
 	do(t, ctx,
 		chromedp.SetValue(chromedp.CSS(`#email`), "ana.costa@usf.min-saude.pt"),
-		chromedp.Click(chromedp.CSS(`form[action="/desk/phone"][method="post"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`form[action="/desk/phone"][method="post"] button.primary`)),
 		chromedp.WaitVisible(chromedp.Search(`//p[@class="status" and contains(., "a partir da chamada")]`)),
 	)
 	phoneURL := run(t, ctx, chromedp.Location())
 	number := phoneURL[strings.Index(phoneURL, "/desk/tickets/")+len("/desk/tickets/") : strings.Index(phoneURL, "?")]
 	checkAxe(t, ctx, axe, "phone ticket")
+
+	// The inputs of each field type, a repeatable group grown by its
+	// button (no script involved) and an error in its second item.
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/desk/phone?type=cit-a1"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-tipo_pedido`)),
+		chromedp.SetValue(chromedp.CSS(`#f-tipo_pedido`), "Criação de acesso"),
+		chromedp.SendKeys(chromedp.CSS(`[id="f-medicos.0.nome_completo"]`), "Rui Mendes Faria"),
+		chromedp.SetValue(chromedp.CSS(`[id="f-medicos.0.data_nascimento"]`), "1980-02-29"),
+	)
+	checkAxe(t, ctx, axe, "phone with typed inputs")
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`button[name="add"][value="medicos"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[id="f-medicos.1.cedula"]`)),
+	)
+	if got := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("f-medicos.0.nome_completo").value + "|" + document.getElementById("f-medicos.0.data_nascimento").value + "|" + document.getElementById("f-tipo_pedido").value`)); got != "Rui Mendes Faria|1980-02-29|Criação de acesso" {
+		t.Fatalf("values after adding a doctor: %q", got)
+	}
+	checkAxe(t, ctx, axe, "phone with two doctors")
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#email`), "ana.costa@usf.min-saude.pt"),
+		chromedp.SendKeys(chromedp.CSS(`[id="f-medicos.1.cedula"]`), "45a23"),
+		chromedp.Click(chromedp.CSS(`form[action="/desk/phone"][method="post"] button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS(`[id="f-medicos.1.cedula-error"]`)),
+	)
+	checkAxe(t, ctx, axe, "phone with an error in an item")
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/desk/phone?type=teste-a"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-local-help`)),
+	)
+	checkAxe(t, ctx, axe, "phone with help texts")
 
 	// Merge the duplicate into the phone ticket.
 	do(t, ctx,
@@ -82,7 +114,8 @@ func TestBrowserActions(t *testing.T) {
 	checkAxe(t, ctx, axe, "canned responses with errors")
 	do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#title`), "Captura de ecrã"),
-		chromedp.SendKeys(chromedp.CSS(`#text`), "Envie uma captura do ecrã."),
+		chromedp.SendKeys(chromedp.CSS(`#text-pt-PT`), "Envie uma captura do ecrã."),
+		chromedp.SendKeys(chromedp.CSS(`#text-en`), "Please send a screenshot."),
 		chromedp.Click(chromedp.CSS(`form[action="/desk/canned"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`table.canned`)),
 	)

@@ -156,7 +156,11 @@ func TestBrowser(t *testing.T) {
 	if err := e.store.CreateOrganisation(context.Background(), &balcao.Organisation{Code: "3110511", Name: "USF Arco-Íris"}); err != nil {
 		t.Fatal(err)
 	}
-	tk := e.ticket(func(nt *balcao.NewTicket) { nt.OrganisationCode = "3110511"; nt.Fields["utente.niss"] = "11234567892" })
+	tk := e.ticket(func(nt *balcao.NewTicket) {
+		nt.OrganisationCode = "3110511"
+		nt.Fields["utente.niss"] = "11234567892"
+		nt.Message.Text = "CPF do pai: 529.982.247-25\n" + nt.Message.Text // found only in the message
+	})
 	e.ticket(func(nt *balcao.NewTicket) {
 		nt.Subject = "Pedido atrasado"
 		nt.DueAt = T0.Add(-time.Hour)
@@ -227,6 +231,11 @@ func TestBrowser(t *testing.T) {
 	do(t, ctx,
 		chromedp.Click(chromedp.CSS(`form[action$="/reveal"] button`)),
 		chromedp.WaitVisible(chromedp.Search(`//td[text()="11234567892"]`)),
+	)
+	// And so is one found only in a message.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`.hidden-ids form[action$="/reveal"] button`)),
+		chromedp.WaitVisible(chromedp.Search(`//div[@class="text" and contains(., "CPF do pai: 529.982.247-25")]`)),
 	)
 
 	// Assign to me with the keyboard only: focus the button, press Enter.

@@ -25,6 +25,8 @@ type fieldRow struct {
 	// that reveals the value, recording the reveal in the history.
 	Masked  bool
 	Display string
+	// Personal rows hold a personal identifier, masked or revealed.
+	Personal bool
 }
 
 // personalKinds are the field types that identify a person; their values
@@ -52,6 +54,9 @@ type messageView struct {
 	HTMLURL   string
 	FrameName string
 	Files     []fileLink
+	// Hidden are the identifiers found only in the message, masked, each
+	// with its own reveal button.
+	Hidden []hiddenID
 }
 
 type fileLink struct {
@@ -154,7 +159,7 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 	p.RequestType = s.requestTypeTitle(t.RequestType, p.L)
 	revealed := revealedBy(events, v.User.ID, s.Clock.Now())
 	p.Fields, p.Problems = s.fieldRows(t, p.L, revealed)
-	masker := newBodyMasker(p.Fields)
+	masker := newBodyMasker(p.Fields, revealed)
 	for _, f := range p.Fields {
 		p.HasMasked = p.HasMasked || f.Masked
 	}
@@ -168,7 +173,9 @@ func (s *Server) fillTicket(r *http.Request, v *viewer, t *balcao.Ticket, p *tic
 		mv := messageView{M: m, Direction: p.L.T("dir." + string(m.Direction))}
 		mv.Main = mail.StripQuoted(m.Text)
 		mv.Quoted = strings.TrimSpace(mv.Main) != strings.TrimSpace(m.Text)
-		mv.Main, mv.Full = masker.Mask(mv.Main), masker.Mask(m.Text)
+		mv.Main, mv.Full = masker.MaskMessage(m.ID, mv.Main), masker.MaskMessage(m.ID, m.Text)
+		mv.Hidden = masker.Hidden(m)
+		p.HasMasked = p.HasMasked || len(mv.Hidden) > 0
 		if m.HTML != "" {
 			mv.HTMLURL = p.URL + "/messages/" + strconv.FormatInt(m.ID, 10) + "/html"
 			from := m.FromName
@@ -250,6 +257,9 @@ func (s *Server) eventView(e *balcao.Event, l Localizer) eventView {
 	switch e.Kind {
 	case balcao.EventReveal:
 		ev.Change = e.Field
+		if id, kind, tail, ok := parseBodyKey(e.Field); ok {
+			ev.Change = l.T("event.reveal.msg", strings.ToUpper(string(kind)), tail, id)
+		}
 	case balcao.EventCreated:
 		ev.Change = show(e.To)
 	case balcao.EventMessage:
@@ -343,8 +353,11 @@ func (s *Server) fieldRows(t *balcao.Ticket, l Localizer, revealed map[string]bo
 		if row.Label == "" {
 			row.Label = k
 		}
-		if personalKinds[kinds[indexRE.ReplaceAllString(k, "")]] && row.Value != "" && !revealed[k] {
-			row.Masked, row.Display = true, mask(row.Value)
+		if personalKinds[kinds[indexRE.ReplaceAllString(k, "")]] && row.Value != "" {
+			row.Personal = true
+			if !revealed[k] {
+				row.Masked, row.Display = true, mask(row.Value)
+			}
 		}
 		rows = append(rows, row)
 	}
@@ -441,7 +454,7 @@ func (s *Server) messageHTML(w http.ResponseWriter, r *http.Request, v *viewer) 
 			s.serverError(w, r, v, err)
 			return
 		}
-		clean := masker.Mask(mail.SanitizeHTML(m.HTML, func(string) string { return "" }))
+		clean := masker.MaskMessage(m.ID, mail.SanitizeHTML(m.HTML, func(string) string { return "" }))
 		h := w.Header()
 		h.Set("Content-Security-Policy", frameCSP)
 		h.Set("X-Frame-Options", "SAMEORIGIN")
@@ -613,6 +626,26 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *viewer) {
 	for _, row := range rows {
 		ok = ok || (row.Key == key && row.Masked)
 	}
+	back := ticketURL(t) + "#field-" + url.PathEscape(key)
+	if msgID, _, _, isBody := parseBodyKey(key); isBody {
+		// An identifier found only in a message: it must still be there,
+		// and held by no field.
+		msgs, err := s.Store.Messages(r.Context(), t.ID)
+		if err != nil {
+			s.serverError(w, r, v, err)
+			return
+		}
+		masker := newBodyMasker(rows, nil)
+		for _, m := range msgs {
+			if m.ID != msgID {
+				continue
+			}
+			for _, h := range masker.Hidden(m) {
+				ok = ok || h.Key == key
+			}
+		}
+		back = ticketURL(t) + "#msg-" + strconv.FormatInt(msgID, 10)
+	}
 	if !ok {
 		s.renderError(w, r, v, http.StatusNotFound, "error.notfound")
 		return
@@ -622,7 +655,7 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.serverError(w, r, v, err)
 		return
 	}
-	http.Redirect(w, r, ticketURL(t)+"#field-"+url.PathEscape(key), http.StatusSeeOther)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 // changePriority sets impact and urgency, and so the priority, with the

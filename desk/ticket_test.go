@@ -250,3 +250,53 @@ func TestRevealIdentifier(t *testing.T) {
 		t.Fatalf("last event %+v", last)
 	}
 }
+
+// Identifiers no field holds are found in the messages by their check
+// digit, masked in the text and the HTML, and revealed one by one, each
+// reveal recorded.
+func TestRevealIdentifierInMessage(t *testing.T) {
+	e := newEnv(t)
+	tk := e.ticket(func(nt *balcao.NewTicket) {
+		nt.Message.Text = "Bom dia,\nNISS do utente: 120 034 567 89\nNIF errado 501964842\nTelefone: 912345675"
+		nt.Message.HTML = "<p>CPF <b>529.982.247-25</b>, NISS 12003456789</p>"
+	})
+	c := e.signedIn("agente@desk.pt")
+	path := "/desk/tickets/" + string(tk.Number)
+	msgs, _ := e.store.Messages(ctx, tk.ID)
+	id := strconv.FormatInt(msgs[0].ID, 10)
+	frame := path + "/messages/" + id + "/html"
+
+	r := e.get(c, path)
+	wantBody(t, r, "NISS do utente: ••• ••• ••7 89", "NIF errado 501964842", "Telefone: 912345675",
+		"Identificadores pessoais ocultos nesta mensagem:",
+		`value="msg#`+id+`.niss.789"`, `value="msg#`+id+`.cpf.725"`,
+		`aria-label="Mostrar NISS ••••••••789 (fica registado no histórico)"`,
+		"Os identificadores pessoais estão ocultos")
+	wantNotBody(t, r, "120 034 567 89", "12003456789", "52998224725")
+	wantBody(t, e.get(c, frame), "<b>•••.•••.••7-25</b>", "NISS ••••••••789")
+	wantNotBody(t, e.get(c, frame), "529.982.247-25")
+
+	// Only an identifier the message holds can be revealed.
+	for _, bad := range []string{"msg#" + id + ".niss.000", "msg#" + id + ".nif.842", "msg#999999.niss.789", "msg#" + id + ".phone.675"} {
+		wantStatus(t, e.post(c, path+"/reveal", url.Values{"field": {bad}}), http.StatusNotFound)
+	}
+	r = e.post(c, path+"/reveal", url.Values{"field": {"msg#" + id + ".cpf.725"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if loc := r.h.Get("Location"); loc != path+"#msg-"+id {
+		t.Fatalf("back to %q", loc)
+	}
+	ev, _ := e.store.Events(ctx, tk.ID)
+	if last := ev[len(ev)-1]; last.Kind != balcao.EventReveal || last.ActorID != e.agent.ID || last.Field != "msg#"+id+".cpf.725" {
+		t.Fatalf("last event %+v", last)
+	}
+	r = e.get(c, path)
+	wantBody(t, r, "Identificador mostrado: CPF …725 da mensagem n.º "+id, "NISS do utente: ••• ••• ••7 89")
+	wantNotBody(t, r, `value="msg#`+id+`.cpf.725"`)
+	wantBody(t, e.get(c, frame), "<b>529.982.247-25</b>", "NISS ••••••••789")
+
+	// Another agent still sees it masked; for this one it lasts a while.
+	e.user("outro@desk.pt", balcao.RoleAdmin)
+	wantNotBody(t, e.get(e.signedIn("outro@desk.pt"), frame), "529.982.247-25")
+	e.clock.Advance(16 * time.Minute)
+	wantNotBody(t, e.get(e.signedIn("agente@desk.pt"), frame), "529.982.247-25")
+}

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,13 +128,14 @@ func (db *DB) TicketLinks(ctx context.Context, ticketID int64) ([]*balcao.Ticket
 }
 
 func (db *DB) CannedResponses(ctx context.Context, requestType string, all bool) ([]*balcao.CannedResponse, error) {
-	q := `SELECT id, request_type, title, body, updated_by, updated_at FROM canned_responses`
+	q := `SELECT c.id, c.request_type, c.title, c.updated_by, c.updated_at, x.lang, x.body
+		FROM canned_responses c JOIN canned_response_texts x ON x.canned_id = c.id`
 	var args []any
 	if !all {
-		q += ` WHERE request_type = ? OR request_type = ''`
+		q += ` WHERE c.request_type = ? OR c.request_type = ''`
 		args = append(args, requestType)
 	}
-	rows, err := db.rquery(ctx, q+` ORDER BY request_type, title, id`, args...)
+	rows, err := db.rquery(ctx, q+` ORDER BY c.request_type, c.title, c.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -141,34 +143,64 @@ func (db *DB) CannedResponses(ctx context.Context, requestType string, all bool)
 	var out []*balcao.CannedResponse
 	for rows.Next() {
 		c := &balcao.CannedResponse{}
-		if err := rows.Scan(&c.ID, &c.RequestType, &c.Title, &c.Text, &c.UpdatedBy, dbTime{&c.UpdatedAt}); err != nil {
+		var lang, body string
+		if err := rows.Scan(&c.ID, &c.RequestType, &c.Title, &c.UpdatedBy, dbTime{&c.UpdatedAt}, &lang, &body); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		if n := len(out); n > 0 && out[n-1].ID == c.ID {
+			c = out[n-1] // the same response, another language
+		} else {
+			c.Texts = map[string]string{}
+			out = append(out, c)
+		}
+		c.Texts[lang] = body
 	}
 	return out, rows.Err()
 }
 
 func (db *DB) SaveCannedResponse(ctx context.Context, c *balcao.CannedResponse) error {
-	c.Title, c.Text = strings.TrimSpace(c.Title), strings.TrimSpace(c.Text)
+	c.Title = strings.TrimSpace(c.Title)
 	if c.Title == "" {
 		return balcao.Errorf(balcao.EINVALID, "title: name the response")
 	}
-	if c.Text == "" {
-		return balcao.Errorf(balcao.EINVALID, "text: write the response")
+	texts := map[string]string{}
+	for lang, text := range c.Texts {
+		if !slices.Contains(balcao.CannedLanguages, lang) {
+			return balcao.Errorf(balcao.EINVALID, "texts: %q is not one of %v", lang, balcao.CannedLanguages)
+		}
+		if text = strings.TrimSpace(text); text != "" {
+			texts[lang] = text
+		}
 	}
+	if len(texts) == 0 {
+		return balcao.Errorf(balcao.EINVALID, "text: write the response in at least one language")
+	}
+	c.Texts = texts
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if c.ID == 0 {
-			return db.qrow(ctx, tx, `INSERT INTO canned_responses (request_type, title, body, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-				c.RequestType, c.Title, c.Text, c.UpdatedBy, db.d.t(c.UpdatedAt)).Scan(&c.ID)
+			if err := db.qrow(ctx, tx, `INSERT INTO canned_responses (request_type, title, updated_by, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,
+				c.RequestType, c.Title, c.UpdatedBy, db.d.t(c.UpdatedAt)).Scan(&c.ID); err != nil {
+				return err
+			}
+		} else {
+			res, err := db.exec(ctx, tx, `UPDATE canned_responses SET request_type = ?, title = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
+				c.RequestType, c.Title, c.UpdatedBy, db.d.t(c.UpdatedAt), c.ID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return balcao.Errorf(balcao.ENOTFOUND, "no canned response %d", c.ID)
+			}
+			if _, err := db.exec(ctx, tx, `DELETE FROM canned_response_texts WHERE canned_id = ?`, c.ID); err != nil {
+				return err
+			}
 		}
-		res, err := db.exec(ctx, tx, `UPDATE canned_responses SET request_type = ?, title = ?, body = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-			c.RequestType, c.Title, c.Text, c.UpdatedBy, db.d.t(c.UpdatedAt), c.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return balcao.Errorf(balcao.ENOTFOUND, "no canned response %d", c.ID)
+		for _, lang := range balcao.CannedLanguages {
+			if text, ok := texts[lang]; ok {
+				if _, err := db.exec(ctx, tx, `INSERT INTO canned_response_texts (canned_id, lang, body) VALUES (?, ?, ?)`, c.ID, lang, text); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -176,6 +208,10 @@ func (db *DB) SaveCannedResponse(ctx context.Context, c *balcao.CannedResponse) 
 
 func (db *DB) DeleteCannedResponse(ctx context.Context, id int64) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		// The texts first, explicitly, rather than through the cascade.
+		if _, err := db.exec(ctx, tx, `DELETE FROM canned_response_texts WHERE canned_id = ?`, id); err != nil {
+			return err
+		}
 		res, err := db.exec(ctx, tx, `DELETE FROM canned_responses WHERE id = ?`, id)
 		if err != nil {
 			return err

@@ -141,28 +141,49 @@ func testChangeRequestType(t *testing.T, open Opener) {
 
 func testCannedResponses(t *testing.T, open Opener) {
 	s, _ := open(t)
-	a := &balcao.CannedResponse{RequestType: "cit-d1", Title: " Pedido de print ", Text: "Envie uma captura do ecrã.", UpdatedBy: "Sara", UpdatedAt: T0}
-	b := &balcao.CannedResponse{Title: "Agradecimento", Text: "Obrigado pelo contacto.", UpdatedAt: T0}
-	c := &balcao.CannedResponse{RequestType: "rnu-a", Title: "RNU", Text: "Texto RNU.", UpdatedAt: T0}
+	a := &balcao.CannedResponse{RequestType: "cit-d1", Title: " Pedido de print ", Texts: map[string]string{"pt-PT": "Envie uma captura do ecrã.", "en": " Send a screenshot. ", "es": "  "},
+		UpdatedBy: "Sara", UpdatedAt: T0}
+	b := &balcao.CannedResponse{Title: "Agradecimento", Texts: map[string]string{"pt-BR": "Obrigado pelo contato."}, UpdatedAt: T0}
+	c := &balcao.CannedResponse{RequestType: "rnu-a", Title: "RNU", Texts: map[string]string{"pt-PT": "Texto RNU."}, UpdatedAt: T0}
 	for _, x := range []*balcao.CannedResponse{a, b, c} {
 		must[struct{}](t)(struct{}{}, s.SaveCannedResponse(ctx, x))
 	}
-	wantCode(t, s.SaveCannedResponse(ctx, &balcao.CannedResponse{Title: " ", Text: "x", UpdatedAt: T0}), balcao.EINVALID)
-	wantCode(t, s.SaveCannedResponse(ctx, &balcao.CannedResponse{Title: "x", Text: "", UpdatedAt: T0}), balcao.EINVALID)
-	wantCode(t, s.SaveCannedResponse(ctx, &balcao.CannedResponse{ID: 999999, Title: "x", Text: "y", UpdatedAt: T0}), balcao.ENOTFOUND)
+	wantCode(t, s.SaveCannedResponse(ctx, &balcao.CannedResponse{Title: " ", Texts: map[string]string{"pt-PT": "x"}, UpdatedAt: T0}), balcao.EINVALID)
+	wantCode(t, s.SaveCannedResponse(ctx, &balcao.CannedResponse{Title: "x", Texts: map[string]string{"pt-PT": " ", "en": ""}, UpdatedAt: T0}), balcao.EINVALID)
+	wantCode(t, s.SaveCannedResponse(ctx, &balcao.CannedResponse{Title: "x", UpdatedAt: T0}), balcao.EINVALID)
+	wantCode(t, s.SaveCannedResponse(ctx, &balcao.CannedResponse{Title: "x", Texts: map[string]string{"fr": "Bonjour"}, UpdatedAt: T0}), balcao.EINVALID)
+	wantCode(t, s.SaveCannedResponse(ctx, &balcao.CannedResponse{ID: 999999, Title: "x", Texts: map[string]string{"pt-PT": "y"}, UpdatedAt: T0}), balcao.ENOTFOUND)
 	list := must[[]*balcao.CannedResponse](t)(s.CannedResponses(ctx, "cit-d1", false))
 	if len(list) != 2 || list[0].ID != b.ID || list[1].ID != a.ID || list[1].Title != "Pedido de print" || list[1].UpdatedBy != "Sara" || !list[1].UpdatedAt.Equal(T0) {
 		t.Fatalf("for cit-d1: %+v", list)
 	}
+	// Texts trimmed, blank ones left out.
+	if got := list[1].Texts; len(got) != 2 || got["pt-PT"] != "Envie uma captura do ecrã." || got["en"] != "Send a screenshot." {
+		t.Fatalf("texts of a: %q", got)
+	}
+	if got := list[0].Texts; len(got) != 1 || got["pt-BR"] != "Obrigado pelo contato." {
+		t.Fatalf("texts of b: %q", got)
+	}
 	if all := must[[]*balcao.CannedResponse](t)(s.CannedResponses(ctx, "", true)); len(all) != 3 {
 		t.Fatalf("all: %d", len(all))
 	}
-	a.Text, a.UpdatedAt = "Envie uma captura do ecrã inteiro.", T0.Add(time.Hour)
+	// An edit replaces the texts: a language removed is gone.
+	a.Texts, a.UpdatedAt = map[string]string{"pt-PT": "Envie uma captura do ecrã inteiro.", "pt-BR": "Envie um print da tela inteira."}, T0.Add(time.Hour)
 	must[struct{}](t)(struct{}{}, s.SaveCannedResponse(ctx, a))
 	must[struct{}](t)(struct{}{}, s.DeleteCannedResponse(ctx, b.ID))
 	wantCode(t, s.DeleteCannedResponse(ctx, b.ID), balcao.ENOTFOUND)
 	list = must[[]*balcao.CannedResponse](t)(s.CannedResponses(ctx, "cit-d1", false))
-	if len(list) != 1 || list[0].Text != "Envie uma captura do ecrã inteiro." || !list[0].UpdatedAt.Equal(T0.Add(time.Hour)) {
+	if len(list) != 1 || len(list[0].Texts) != 2 || list[0].Texts["pt-PT"] != "Envie uma captura do ecrã inteiro." || list[0].Texts["pt-BR"] != "Envie um print da tela inteira." ||
+		!list[0].UpdatedAt.Equal(T0.Add(time.Hour)) {
 		t.Fatalf("after edit and delete: %+v", list)
+	}
+	// A deleted response leaves no text behind: a new one with the same
+	// texts reads back only its own.
+	d := &balcao.CannedResponse{Title: "Agradecimento", Texts: map[string]string{"es": "Gracias."}, UpdatedAt: T0}
+	must[struct{}](t)(struct{}{}, s.SaveCannedResponse(ctx, d))
+	for _, x := range must[[]*balcao.CannedResponse](t)(s.CannedResponses(ctx, "", true)) {
+		if x.ID == d.ID && (len(x.Texts) != 1 || x.Texts["es"] != "Gracias.") {
+			t.Fatalf("new response: %+v", x)
+		}
 	}
 }

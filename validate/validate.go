@@ -138,11 +138,11 @@ func Check(kind Kind, raw string, opt Options) Result {
 	var c Code
 	switch kind {
 	case Text:
-		v, c = checkText(raw, limit(opt.MaxLen, 500))
+		v, c = checkText(raw, MaxLength(kind, opt.MaxLen))
 	case LongText:
-		v, c = checkLongText(raw, limit(opt.MaxLen, 20000))
+		v, c = checkLongText(raw, MaxLength(kind, opt.MaxLen))
 	case BoletimCIT:
-		v, c = checkOpaque(raw, limit(opt.MaxLen, 100))
+		v, c = checkOpaque(raw, MaxLength(kind, opt.MaxLen))
 	case Date:
 		v, c = checkDate(raw, opt)
 	case Email:
@@ -183,7 +183,22 @@ func Check(kind Kind, raw string, opt Options) Result {
 	return Result{Code: c}
 }
 
-func limit(maxLen, def int) int {
+// MaxLength is the longest value, in characters, Check accepts for a
+// field of kind capped by maxLen (the catalogue's max_len, 0 for the kind's
+// default): what a form's maxlength should say. It is 0 for the kinds whose
+// length is set by their format instead (identifiers, dates, addresses).
+func MaxLength(kind Kind, maxLen int) int {
+	def := 0
+	switch kind {
+	case Text:
+		def = 500
+	case LongText:
+		def = 20000
+	case BoletimCIT:
+		def = 100
+	default:
+		return 0
+	}
 	if maxLen > 0 {
 		return maxLen
 	}

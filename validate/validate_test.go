@@ -209,6 +209,32 @@ func TestText(t *testing.T) {
 	})
 }
 
+// MaxLength says what Check accepts: a value that long passes, one longer
+// fails.
+func TestMaxLength(t *testing.T) {
+	for _, tc := range []struct {
+		kind   Kind
+		maxLen int
+		want   int
+	}{{Text, 0, 500}, {Text, 200, 200}, {LongText, 0, 20000}, {BoletimCIT, 0, 100}, {BoletimCIT, 30, 30}, {NISS, 0, 0}, {Email, 50, 0}, {Date, 0, 0}} {
+		got := MaxLength(tc.kind, tc.maxLen)
+		if got != tc.want {
+			t.Errorf("MaxLength(%s, %d) = %d, want %d", tc.kind, tc.maxLen, got, tc.want)
+			continue
+		}
+		if got == 0 {
+			continue
+		}
+		opt := Options{MaxLen: tc.maxLen}
+		if r := Check(tc.kind, strings.Repeat("a", got), opt); r.Code != "" {
+			t.Errorf("%s of %d characters: %s", tc.kind, got, r.Code)
+		}
+		if r := Check(tc.kind, strings.Repeat("a", got+1), opt); r.Code != CodeTooLong {
+			t.Errorf("%s of %d characters: %q, want too long", tc.kind, got+1, r.Code)
+		}
+	}
+}
+
 func TestDates(t *testing.T) {
 	now := time.Date(2026, 3, 15, 23, 30, 0, 0, time.FixedZone("BRT", -3*3600))
 	runChecks(t, Options{}, []checkCase{
