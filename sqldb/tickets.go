@@ -695,26 +695,29 @@ func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *b
 		m.CreatedAt = time.Now().UTC()
 	}
 	m.TicketID = ticketID
-	q := `UPDATE tickets SET updated_at = ? WHERE id = ?`
-	if m.Direction == balcao.DirectionIn && !m.Auto {
-		// A person wrote in: the clocks that wait on the requester restart.
-		q = `UPDATE tickets SET updated_at = ?, requester_replied_at = ? WHERE id = ?`
-	}
-	args := []any{db.d.t(m.CreatedAt), ticketID}
+	at := db.d.t(m.CreatedAt)
+	// Otherwise the ticket only moves its update time forward: an answer
+	// written in the transaction that created the ticket (the intake's
+	// acknowledgement) changes nothing, and rewriting the row would rewrite
+	// its entry in every index on the update time.
+	q, args := `UPDATE tickets SET updated_at = ? WHERE id = ? AND updated_at < ?`, []any{at, ticketID, at}
 	switch {
 	case m.Direction == balcao.DirectionIn && !m.Auto:
-		args = []any{db.d.t(m.CreatedAt), db.d.t(m.CreatedAt), ticketID}
+		// A person wrote in: the clocks that wait on the requester restart.
+		q, args = `UPDATE tickets SET updated_at = ?, requester_replied_at = ? WHERE id = ?`, []any{at, at, ticketID}
 	case m.Direction == balcao.DirectionOut && !m.Auto:
 		// A person answered: the first-response clock may have stopped.
-		q = `UPDATE tickets SET updated_at = ?, sla_check_at = ? WHERE id = ?`
-		args = []any{db.d.t(m.CreatedAt), db.d.t(m.CreatedAt), ticketID}
+		q, args = `UPDATE tickets SET updated_at = ?, sla_check_at = ? WHERE id = ?`, []any{at, at, ticketID}
 	}
 	res, err := db.exec(ctx, tx, q, args...)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return balcao.Errorf(balcao.ENOTFOUND, "no ticket with id %d", ticketID)
+		var one int
+		if err := db.qrow(ctx, tx, `SELECT 1 FROM tickets WHERE id = ?`, ticketID).Scan(&one); err != nil {
+			return notFound(err, "no ticket with id %d", ticketID)
+		}
 	}
 	if err := db.insertMessage(ctx, tx, m); err != nil {
 		if m.MessageID != "" {

@@ -453,6 +453,17 @@ func testAddMessage(t *testing.T, open Opener) {
 	if !got.UpdatedAt.Equal(T0.Add(time.Hour)) {
 		t.Fatalf("updated_at %v", got.UpdatedAt)
 	}
+	// An automatic answer dated earlier does not move the update time back;
+	// one dated the same changes nothing; a later one moves it on.
+	for _, c := range []struct {
+		at, want time.Time
+	}{{T0.Add(30 * time.Minute), T0.Add(time.Hour)}, {T0.Add(time.Hour), T0.Add(time.Hour)}, {T0.Add(2 * time.Hour), T0.Add(2 * time.Hour)}} {
+		auto := &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail, Auto: true, Text: "recebido", CreatedAt: c.at}
+		must[struct{}](t)(struct{}{}, s.AddMessage(ctx, tk.ID, auto, balcao.SystemActor))
+		if got := must[*balcao.Ticket](t)(s.TicketByNumber(ctx, tk.Number)); !got.UpdatedAt.Equal(c.want) {
+			t.Fatalf("automatic answer at %v: updated_at %v, want %v", c.at, got.UpdatedAt, c.want)
+		}
+	}
 }
 
 // testConcurrentNumbering is the acceptance test: two writers (two
