@@ -88,8 +88,14 @@ func (db *DB) WaitDurable(ctx context.Context) error {
 	return db.group.waitDurable(ctx)
 }
 
-// Ping checks that both pools answer.
+// Ping checks that both pools answer, and that no flush of the log has
+// failed (after one, no write is called durable until a restart).
 func (db *DB) Ping(ctx context.Context) error {
+	if db.group != nil {
+		if err := db.group.flushError(); err != nil {
+			return err
+		}
+	}
 	if err := db.write.PingContext(ctx); err != nil {
 		return err
 	}

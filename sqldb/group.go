@@ -113,6 +113,13 @@ func (g *groupCommitter) waitDurable(ctx context.Context) error {
 	}
 }
 
+// flushError is the error of a failed flush, if one failed.
+func (g *groupCommitter) flushError() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.syncErr
+}
+
 // syncLoop flushes committed batches and answers their callers: one flush
 // for every batch that is waiting when it starts.
 func (g *groupCommitter) syncLoop() {

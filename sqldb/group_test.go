@@ -199,6 +199,9 @@ func TestGroupCommitFailedFlushFailsEveryLaterWrite(t *testing.T) {
 	if n := s.calls.Load(); n != 1 {
 		t.Fatalf("flushes = %d, want 1", n)
 	}
+	if g.flushError() == nil {
+		t.Fatal("the failed flush is not reported (the readiness probe reads it)")
+	}
 }
 
 func TestGroupCommitWithoutSyncIsDurableAtCommit(t *testing.T) {
