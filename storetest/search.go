@@ -365,6 +365,7 @@ func testSearchMany(t *testing.T, open Opener) {
 	// The oldest ticket matches by its messages alone.
 	nt := newTicket("antigo@usf.pt", T0)
 	nt.Subject = "Assunto antigo"
+	nt.TeamCode = "suporte"
 	old := create(nt)
 	msg(old, balcao.DirectionIn, "Um pedido frequente.")
 	matching[old.ID] = true
@@ -421,6 +422,7 @@ func testSearchMany(t *testing.T, open Opener) {
 	// messages on the oldest ticket come first in the message index.
 	nt = newTicket("novo@usf.pt", T0)
 	nt.Subject = "Assunto novo"
+	nt.TeamCode = "suporte"
 	nt.Message = &balcao.Message{Channel: balcao.ChannelEmail, Subject: "Assunto novo", Text: "Mais um pedido frequente."}
 	newest := create(nt)
 	matching[newest.ID] = true
@@ -493,10 +495,13 @@ func testSearchMany(t *testing.T, open Opener) {
 				team[tk.ID] = true
 			}
 		}
-		if len(team) != 2 {
-			t.Fatalf("%d tickets of the support team, want 2", len(team))
+		if len(team) != 4 {
+			t.Fatalf("%d tickets of the support team, want 4", len(team))
 		}
+		// Filtered, the newest ticket's message comes after the oldest
+		// ticket's later ones in the message index.
 		checkNewestFirst(t, "team", all(t, balcao.SearchQuery{Text: "frequente", Limit: 1, TeamID: support.ID}), team)
+		checkNewestFirst(t, "team", all(t, balcao.SearchQuery{Text: "frequente", Limit: 3, TeamID: support.ID}), team)
 		checkNewestFirst(t, "asked", all(t, balcao.SearchQuery{Text: "raríssimo", Order: balcao.SearchByNewest}),
 			map[int64]bool{rareBest.ID: true, rareOther.ID: true})
 	})
