@@ -47,8 +47,9 @@ const SearchManyMatches = 1000
 //
 // Empty Text is EINVALID; Text without a letter or a digit finds nothing.
 // A search whose words match more than SearchManyMatches tickets or
-// messages is given the newest tickets first and not counted (not in a
-// requester-scoped search, which is ranked over all its matches). Pages
+// messages is given the newest tickets first and not counted. Identifiers
+// are always ranked, over the newest 10,000 matches of each index at most;
+// a requester-scoped search is always ranked, over all its matches. Pages
 // follow keyset cursors, and a cursor keeps the order of the page it came
 // from; by relevance, a page boundary holds as long as the index does not
 // change between pages.

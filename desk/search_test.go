@@ -32,7 +32,7 @@ func testSearch(t *testing.T, e *env) {
 
 	// Few matches: ranked; only an admin is told how many (an agent's
 	// count would include tickets out of scope).
-	wantBody(t, r, "Mais relevantes primeiro.")
+	wantBody(t, r, "Mais relevantes primeiro.", `aria-describedby="search-summary"`)
 	wantNotBody(t, r, "Pedidos encontrados")
 
 	admin := e.signedIn("admin@desk.pt")
