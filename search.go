@@ -17,7 +17,17 @@ const (
 	SearchByRelevance SearchOrder = "relevance"
 	// SearchByUpdate orders the most recently updated first, as ListTickets.
 	SearchByUpdate SearchOrder = "updated"
+	// SearchByNewest orders the newest tickets first (the highest number
+	// first). A search whose words match more than SearchManyMatches tickets
+	// or messages uses it whatever was asked: ranking costs as much as the
+	// matches, and among thousands of them the rank tells little.
+	SearchByNewest SearchOrder = "newest"
 )
+
+// SearchManyMatches is how many tickets, or messages, a search's words
+// may match (before the filters, internal notes counted) and still be
+// ranked and counted; above it the search is ManyMatches.
+const SearchManyMatches = 1000
 
 // SearchQuery is a search over tickets and their messages, as an agent or a
 // requester types it, with the filters of a ticket list.
@@ -36,10 +46,13 @@ const (
 //     not syntax: only letters and digits count.
 //
 // Empty Text is EINVALID; Text without a letter or a digit finds nothing.
-// A search matching more than 10,000 tickets or messages considers the
-// newest 10,000 of each (not in a requester-scoped search): add a word.
-// Pages follow keyset cursors; by relevance, a page boundary holds as long
-// as the index does not change between pages.
+// A search whose words match more than SearchManyMatches tickets or
+// messages is given the newest tickets first and not counted. Identifiers
+// are always ranked, over the newest 10,000 matches of each index at most;
+// a requester-scoped search is always ranked, over all its matches. Pages
+// follow keyset cursors, and a cursor keeps the order of the page it came
+// from; by relevance, a page boundary holds as long as the index does not
+// change between pages.
 type SearchQuery struct {
 	Text string
 
@@ -50,7 +63,7 @@ type SearchQuery struct {
 	// IncludeNotes searches internal notes too: for staff only.
 	IncludeNotes bool
 
-	Order  SearchOrder // default SearchByRelevance
+	Order  SearchOrder // default SearchByRelevance; see SearchByNewest
 	Limit  int         // 1..200, default 50
 	Cursor string      // opaque, from a previous TicketPage of the same search
 }

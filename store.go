@@ -60,6 +60,15 @@ type TicketFilter struct {
 type TicketPage struct {
 	Tickets []*Ticket
 	Next    string // cursor for the next page; "" on the last page
+
+	// Of a search only. Order is the order the page is in: the one asked,
+	// or SearchByNewest when the words match too many tickets or messages
+	// to rank them (ManyMatches). Matches is how many tickets were found,
+	// set on the first page of a search that counted them (not one with
+	// ManyMatches, whose matches are never all read).
+	Order       SearchOrder
+	Matches     int
+	ManyMatches bool
 }
 
 // QueueFilter selects the open tickets of a team ordered by due time, the
@@ -125,7 +134,9 @@ type Store interface {
 	ListTickets(ctx context.Context, f TicketFilter) (*TicketPage, error)
 	// SearchTickets finds tickets by number, by identifier or by the words
 	// of their text and messages (see SearchQuery), best match first unless
-	// q.Order says otherwise; empty text is EINVALID.
+	// q.Order says otherwise or the words are too common to rank (then the
+	// newest tickets first, as TicketPage.Order says); empty text is
+	// EINVALID.
 	SearchTickets(ctx context.Context, q SearchQuery) (*TicketPage, error)
 	Queue(ctx context.Context, f QueueFilter) ([]*Ticket, error)
 	Messages(ctx context.Context, ticketID int64) ([]*Message, error)

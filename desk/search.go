@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"balcao"
+	"balcao/charts"
 )
 
 type searchPage struct {
@@ -15,6 +16,10 @@ type searchPage struct {
 	Query    string
 	Searched bool
 	Caption  string
+	// Found says how many tickets were found (admins only: an agent's
+	// page would count tickets out of scope) and Order which come first.
+	Found    string
+	Order    string
 	Rows     []queueRow
 	NextURL  string
 	FirstURL string
@@ -57,6 +62,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, v *viewer) {
 		sq.Limit = searchScopedLimit
 	}
 	var found []*balcao.Ticket
+	var first *balcao.TicketPage
 	next := ""
 	for i := 0; i < searchFetches; i++ {
 		res, err := s.Store.SearchTickets(ctx, sq)
@@ -67,6 +73,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, v *viewer) {
 		if err != nil {
 			s.serverError(w, r, v, err)
 			return
+		}
+		if first == nil {
+			first = res
 		}
 		for _, t := range res.Tickets {
 			if v.canSee(t) {
@@ -92,6 +101,22 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, v *viewer) {
 		p.Rows = append(p.Rows, s.ticketRow(p.L, t, now))
 	}
 	p.Caption = p.L.T("search.caption", text, strconv.Itoa(len(p.Rows)))
+	if len(p.Rows) > 0 {
+		switch first.Order {
+		case balcao.SearchByNewest:
+			p.Order = p.L.T("search.newest")
+		case balcao.SearchByRelevance:
+			p.Order = p.L.T("search.relevance")
+		}
+	}
+	if v.scope().All && q.Get("after") == "" {
+		switch {
+		case first.ManyMatches:
+			p.Found = p.L.T("search.count.many", charts.FormatNumber(balcao.SearchManyMatches, 0, p.L.Lang))
+		case first.Matches > 0:
+			p.Found = p.L.T("search.count", charts.FormatNumber(float64(first.Matches), 0, p.L.Lang))
+		}
+	}
 	if q.Get("after") != "" {
 		p.FirstURL = "/desk/search?" + url.Values{"q": {text}}.Encode()
 	}

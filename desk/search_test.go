@@ -4,9 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"balcao"
+	"balcao/charts"
 )
 
 func TestSearch(t *testing.T) { onBothDatabases(t, testSearch) }
@@ -27,9 +30,14 @@ func testSearch(t *testing.T, e *env) {
 	wantBody(t, r, string(ours.Number), string(triage.Number), "Retificação do CIT")
 	wantNotBody(t, r, string(theirs.Number))
 
+	// Few matches: ranked; only an admin is told how many (an agent's
+	// count would include tickets out of scope).
+	wantBody(t, r, "Mais relevantes primeiro.", `aria-describedby="search-summary"`)
+	wantNotBody(t, r, "Pedidos encontrados")
+
 	admin := e.signedIn("admin@desk.pt")
 	r = e.get(admin, "/desk/search?q=retificacao")
-	wantBody(t, r, string(ours.Number), string(theirs.Number), string(triage.Number))
+	wantBody(t, r, string(ours.Number), string(theirs.Number), string(triage.Number), "Pedidos encontrados: 3. Mais relevantes primeiro.")
 
 	// A ticket number opens the ticket, in any case and without padding.
 	loose := strings.ToLower(strings.Replace(string(ours.Number), "-00000", "-", 1))
@@ -73,6 +81,49 @@ func testSearch(t *testing.T, e *env) {
 	if strings.Count(r.body, "Lote de pedidos")+strings.Count(r2.body, "Lote de pedidos") != 30 {
 		t.Fatalf("the two pages hold %d and %d tickets", strings.Count(r.body, "Lote de pedidos"), strings.Count(r2.body, "Lote de pedidos"))
 	}
+}
+
+func TestSearchManyMatches(t *testing.T) { onBothDatabases(t, testSearchManyMatches) }
+
+// testSearchManyMatches: words found in more tickets than a search ranks
+// give the newest first, and the page says so.
+func testSearchManyMatches(t *testing.T, e *env) {
+	e.user("admin@desk.pt", balcao.RoleAdmin)
+	e.ticket(func(nt *balcao.NewTicket) { nt.Subject = "Pedido habitual" })
+	var wg sync.WaitGroup
+	var left atomic.Int64
+	left.Store(balcao.SearchManyMatches)
+	for range 8 {
+		wg.Go(func() {
+			for left.Add(-1) >= 0 {
+				_, err := e.store.CreateTicket(ctx, &balcao.NewTicket{Subject: "Pedido habitual", RequestType: "cit-d1", Service: "cit",
+					Channel: balcao.ChannelEmail, RequesterEmail: "ana.costa@usf.min-saude.pt", TeamCode: e.cit.Code,
+					Impact: 2, Urgency: 2, Now: e.clock.Now()})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	newest := e.ticket(func(nt *balcao.NewTicket) { nt.Subject = "Pedido habitual, o último" })
+
+	admin := e.signedIn("admin@desk.pt")
+	r := e.get(admin, "/desk/search?q=habitual")
+	wantStatus(t, r, http.StatusOK)
+	wantBody(t, r, "Mais de "+charts.FormatNumber(1000, 0, "pt-PT")+" correspondências. Mais recentes primeiro:", `rel="next"`)
+	if i := strings.Index(r.body, `href="/desk/tickets/`); i < 0 || !strings.HasPrefix(r.body[i+len(`href="/desk/tickets/`):], string(newest.Number)) {
+		t.Errorf("the newest ticket %s is not first", newest.Number)
+	}
+	wantStatus(t, e.post(admin, "/lang", url.Values{"lang": {"en"}, "next": {"/desk/"}}), http.StatusSeeOther)
+	r = e.get(admin, "/desk/search?q=habitual")
+	wantBody(t, r, "More than 1,000 matches. Newest first:")
+
+	agent := e.signedIn("agente@desk.pt")
+	r = e.get(agent, "/desk/search?q=habitual")
+	wantBody(t, r, "Mais recentes primeiro:", string(newest.Number))
+	wantNotBody(t, r, "correspondências.")
 }
 
 func TestNotifications(t *testing.T) { onBothDatabases(t, testNotifications) }

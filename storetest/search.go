@@ -2,8 +2,11 @@ package storetest
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,6 +108,7 @@ func (f *searchFixture) wantQ(t *testing.T, q balcao.SearchQuery, want ...*balca
 
 func testSearch(t *testing.T, open Opener) {
 	t.Run("pages", func(t *testing.T) { testSearchPages(t, open) })
+	t.Run("many matches", func(t *testing.T) { testSearchMany(t, open) })
 	f := newSearchFixture(t, open)
 	s := f.s
 
@@ -183,6 +187,11 @@ func testSearch(t *testing.T, open Opener) {
 		// updated later.
 		if got := f.search(t, balcao.SearchQuery{Text: "plataforma"}); !slices.Equal(got, numbers(f.c, f.d)) {
 			t.Errorf("by relevance: %v", got)
+		}
+		// Few matches: ranked and counted.
+		p := must[*balcao.TicketPage](t)(s.SearchTickets(ctx, balcao.SearchQuery{Text: "plataforma", Limit: 1}))
+		if p.Order != balcao.SearchByRelevance || p.ManyMatches || p.Matches != 2 || len(p.Tickets) != 1 {
+			t.Errorf("order %q, many %v, matches %d, %d tickets", p.Order, p.ManyMatches, p.Matches, len(p.Tickets))
 		}
 		if got := f.search(t, balcao.SearchQuery{Text: "plataforma", Order: balcao.SearchByUpdate}); !slices.Equal(got, numbers(f.d, f.c)) {
 			t.Errorf("by update: %v", got)
@@ -332,4 +341,188 @@ func testSearchPages(t *testing.T, open Opener) {
 			t.Errorf("relevance: %q among the first six", tk.Subject)
 		}
 	}
+}
+
+// testSearchMany checks a search whose words match more than
+// balcao.SearchManyMatches tickets: newest tickets first, each of them a
+// match, every match reached page after page, the filters and notes
+// applied; and that a rare word in the same store is still ranked.
+func testSearchMany(t *testing.T, open Opener) {
+	s, _ := open(t)
+	setupTeam(t, s)
+	support := &balcao.Team{Code: "suporte", Name: "Suporte"}
+	must[struct{}](t)(struct{}{}, s.UpsertTeam(ctx, support))
+	create := func(nt *balcao.NewTicket) *balcao.Ticket {
+		t.Helper()
+		return must[*balcao.Ticket](t)(s.CreateTicket(ctx, nt))
+	}
+	msg := func(tk *balcao.Ticket, dir balcao.Direction, text string) {
+		t.Helper()
+		must[struct{}](t)(struct{}{}, s.AddMessage(ctx, tk.ID, &balcao.Message{Direction: dir, Channel: balcao.ChannelEmail,
+			Text: text, CreatedAt: T0.Add(time.Hour)}, balcao.SystemActor))
+	}
+	matching := map[int64]bool{}
+	// The oldest ticket matches by its messages alone.
+	nt := newTicket("antigo@usf.pt", T0)
+	nt.Subject = "Assunto antigo"
+	nt.TeamCode = "suporte"
+	old := create(nt)
+	msg(old, balcao.DirectionIn, "Um pedido frequente.")
+	matching[old.ID] = true
+	// The rare word: in one subject (the best match), then in a later
+	// ticket's structured value.
+	nt = newTicket("raro@usf.pt", T0)
+	nt.Subject = "Pedido raríssimo"
+	rareBest := create(nt)
+	nt = newTicket("raro@usf.pt", T0)
+	nt.Subject = "Outro pedido"
+	nt.Fields = map[string]string{"descricao": "um caso rarissimo"}
+	rareOther := create(nt)
+	// More tickets with the common word in their subject than a search ranks.
+	n := balcao.SearchManyMatches + 30
+	var mu sync.Mutex
+	add := func(i int64) error {
+		nt := newTicket(fmt.Sprintf("f%d@usf.pt", i%7), T0.Add(time.Duration(i)*time.Second))
+		nt.Subject = "Pedido frequente"
+		if i%400 == 0 {
+			nt.TeamCode = "suporte"
+		}
+		tk, err := s.CreateTicket(ctx, nt)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		matching[tk.ID] = true
+		mu.Unlock()
+		return nil
+	}
+	// Each requester's first ticket alone (two first tickets of a new
+	// requester at once may collide on the new user), then the rest at once.
+	for i := range int64(7) {
+		must[struct{}](t)(struct{}{}, add(i+1))
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	next.Store(7)
+	for range 8 {
+		wg.Go(func() {
+			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+				if err := add(i); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	// The newest ticket matches by its first message alone, and many newer
+	// messages on the oldest ticket come first in the message index.
+	nt = newTicket("novo@usf.pt", T0)
+	nt.Subject = "Assunto novo"
+	nt.TeamCode = "suporte"
+	nt.Message = &balcao.Message{Channel: balcao.ChannelEmail, Subject: "Assunto novo", Text: "Mais um pedido frequente."}
+	newest := create(nt)
+	matching[newest.ID] = true
+	for range 60 {
+		msg(old, balcao.DirectionIn, "Continua frequente.")
+	}
+	// A ticket whose only match is an internal note.
+	nt = newTicket("nota@usf.pt", T0)
+	nt.Subject = "Assunto da nota"
+	noted := create(nt)
+	msg(noted, balcao.DirectionNote, "Caso frequente, ver com a equipa.")
+
+	all := func(t *testing.T, q balcao.SearchQuery) []*balcao.Ticket {
+		t.Helper()
+		var got []*balcao.Ticket
+		for pages := 0; ; pages++ {
+			p := must[*balcao.TicketPage](t)(s.SearchTickets(ctx, q))
+			if p.Order != balcao.SearchByNewest {
+				t.Fatalf("%+v: order %q, want %q", q, p.Order, balcao.SearchByNewest)
+			}
+			if pages == 0 && q.Order != balcao.SearchByNewest && !p.ManyMatches {
+				t.Errorf("%+v: first page not marked ManyMatches", q)
+			}
+			got = append(got, p.Tickets...)
+			if p.Next == "" {
+				return got
+			}
+			if pages > 2*n {
+				t.Fatal("pagination does not end")
+			}
+			q.Cursor = p.Next
+		}
+	}
+	checkNewestFirst := func(t *testing.T, name string, got []*balcao.Ticket, want map[int64]bool) {
+		t.Helper()
+		for i, tk := range got {
+			if !want[tk.ID] {
+				t.Errorf("%s: %s (%q) is not a match", name, tk.Number, tk.Subject)
+			}
+			if i > 0 && tk.ID >= got[i-1].ID {
+				t.Errorf("%s: %s after %s: not newest first", name, tk.Number, got[i-1].Number)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d tickets, want %d", name, len(got), len(want))
+		}
+	}
+
+	t.Run("common word newest first", func(t *testing.T) {
+		p := must[*balcao.TicketPage](t)(s.SearchTickets(ctx, balcao.SearchQuery{Text: "frequente", Limit: 10}))
+		if p.Order != balcao.SearchByNewest || !p.ManyMatches || p.Next == "" || len(p.Tickets) != 10 {
+			t.Fatalf("order %q, many %v, next %q, %d tickets", p.Order, p.ManyMatches, p.Next, len(p.Tickets))
+		}
+		if p.Tickets[0].ID != newest.ID {
+			t.Errorf("first %s, want the newest match %s", p.Tickets[0].Number, newest.Number)
+		}
+		checkNewestFirst(t, "limit 200", all(t, balcao.SearchQuery{Text: "frequente", Limit: 200}), matching)
+		checkNewestFirst(t, "limit 7", all(t, balcao.SearchQuery{Text: "FREQUENTE", Limit: 7}), matching)
+		// A prefix, and an order asked that the store cannot afford.
+		checkNewestFirst(t, "prefix", all(t, balcao.SearchQuery{Text: "frequ", Limit: 200}), matching)
+		checkNewestFirst(t, "by update", all(t, balcao.SearchQuery{Text: "frequente", Limit: 200, Order: balcao.SearchByUpdate}), matching)
+	})
+	t.Run("notes and filters", func(t *testing.T) {
+		withNote := maps.Clone(matching)
+		withNote[noted.ID] = true
+		checkNewestFirst(t, "notes", all(t, balcao.SearchQuery{Text: "frequente", Limit: 200, IncludeNotes: true}), withNote)
+		team := map[int64]bool{}
+		for _, tk := range all(t, balcao.SearchQuery{Text: "frequente", Limit: 200}) {
+			if tk.TeamCode == "suporte" {
+				team[tk.ID] = true
+			}
+		}
+		if len(team) != 4 {
+			t.Fatalf("%d tickets of the support team, want 4", len(team))
+		}
+		// Filtered, the newest ticket's message comes after the oldest
+		// ticket's later ones in the message index.
+		checkNewestFirst(t, "team", all(t, balcao.SearchQuery{Text: "frequente", Limit: 1, TeamID: support.ID}), team)
+		checkNewestFirst(t, "team", all(t, balcao.SearchQuery{Text: "frequente", Limit: 3, TeamID: support.ID}), team)
+		checkNewestFirst(t, "asked", all(t, balcao.SearchQuery{Text: "raríssimo", Order: balcao.SearchByNewest}),
+			map[int64]bool{rareBest.ID: true, rareOther.ID: true})
+	})
+	t.Run("a requester's own search is ranked", func(t *testing.T) {
+		p := must[*balcao.TicketPage](t)(s.SearchTickets(ctx, balcao.SearchQuery{Text: "frequente", RequesterEmail: "f3@usf.pt", Limit: 200}))
+		if p.Order != balcao.SearchByRelevance || p.ManyMatches || p.Matches != len(p.Tickets) || len(p.Tickets) < 100 {
+			t.Errorf("order %q, many %v, matches %d, %d tickets", p.Order, p.ManyMatches, p.Matches, len(p.Tickets))
+		}
+		for _, tk := range p.Tickets {
+			if tk.RequesterEmail != "f3@usf.pt" || !matching[tk.ID] {
+				t.Errorf("%s of %s found", tk.Number, tk.RequesterEmail)
+			}
+		}
+	})
+	t.Run("rare word best match first", func(t *testing.T) {
+		p := must[*balcao.TicketPage](t)(s.SearchTickets(ctx, balcao.SearchQuery{Text: "rarissimo"}))
+		if p.Order != balcao.SearchByRelevance || p.ManyMatches || p.Matches != 2 {
+			t.Errorf("order %q, many %v, matches %d", p.Order, p.ManyMatches, p.Matches)
+		}
+		if got := numbers(p.Tickets...); !slices.Equal(got, numbers(rareBest, rareOther)) {
+			t.Errorf("got %v, want the subject's match first: %v", got, numbers(rareBest, rareOther))
+		}
+	})
 }
