@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"strings"
 	"time"
@@ -16,9 +15,9 @@ const maxReportDays = 3700
 // ReceivedByDay counts the tickets created in the period by day in loc and
 // by request type. The days' bounds are worked out here (the two
 // databases disagree on turning a stored time into a local calendar day,
-// and days are 23 or 25 hours long when the clocks change) and handed to
-// the query as a VALUES list, so the counting happens in the database with
-// one index range per day.
+// and days are 23 or 25 hours long when the clocks change); the hourly
+// summaries give the counts of the hours they hold (rollup.go), and the
+// tickets of the other hours are read and counted here.
 func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *time.Location) (*balcao.DailyReceived, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -61,62 +60,75 @@ func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *tim
 			return nil, balcao.Errorf(balcao.EINVALID, "period: at most %d days", maxReportDays)
 		}
 	}
-	ts := "TIMESTAMPTZ"
-	if !db.d.Numbered {
-		ts = "INTEGER"
-	}
-	var q strings.Builder
-	var args []any
-	q.WriteString(`SELECT d.column1, t.request_type, COUNT(*) FROM (VALUES `)
-	for i := range r.Days {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(`(CAST(? AS INTEGER), CAST(? AS ` + ts + `), CAST(? AS ` + ts + `))`)
-		args = append(args, i, db.d.t(bounds[i]), db.d.t(bounds[i+1]))
-	}
-	q.WriteString(`) AS d JOIN tickets t ON t.created_at >= d.column2 AND t.created_at < d.column3`)
-	if db.d.Numbered {
-		// PostgreSQL is given the period's own bounds too, or it reads a
-		// team's every ticket once per day; with them it reads the
-		// period's range once (measured: 126 ms down to 9.5 ms for a team's
-		// month). SQLite reads one index range per day without them and
-		// loops over the days for every ticket with them (3 ms against
-		// 14 ms).
-		q.WriteString(` AND t.created_at >= ? AND t.created_at < ?`)
-		args = append(args, db.d.t(bounds[0]), db.d.t(bounds[len(bounds)-1]))
-	}
-	f.From, f.To = time.Time{}, time.Time{}
-	if where, fargs := db.reportWhere(f, ""); where != "" {
-		q.WriteString(" AND " + strings.TrimPrefix(where, " WHERE "))
-		args = append(args, fargs...)
-	}
-	q.WriteString(` GROUP BY d.column1, t.request_type`)
-	rows, err := db.rqueryOnce(ctx, q.String(), args...)
+	p, err := db.planReport(ctx, from, to, bounds[1:len(bounds)-1])
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	type cell struct {
-		day int
-		typ string
-		n   int
+	// day finds the day an instant of the period falls in.
+	day := func(at time.Time) int {
+		i, found := slices.BinarySearchFunc(bounds, at, func(b, at time.Time) int { return b.Compare(at) })
+		if !found {
+			i--
+		}
+		return i
 	}
-	var cells []cell
 	types := map[string]int{}
-	for rows.Next() {
-		var c cell
-		if err := rows.Scan(&c.day, &c.typ, &c.n); err != nil {
+	var counts []map[string]int // per day
+	counts = make([]map[string]int, len(r.Days))
+	count := func(at time.Time, typ string, n int) {
+		d := day(at)
+		if d < 0 || d >= len(r.Days) {
+			return
+		}
+		if counts[d] == nil {
+			counts[d] = map[string]int{}
+		}
+		counts[d][typ] += n
+		types[typ] = 0
+	}
+	if !p.rollTo.IsZero() {
+		where, args := db.summaryWhere(p, f)
+		rows, err := db.rquery(ctx, `SELECT r.hour, r.request_type, r.received FROM report_hours r`+where+` AND r.received > 0`, args...)
+		if err != nil {
 			return nil, err
 		}
-		if c.day < 0 || c.day >= len(r.Days) {
-			continue
+		defer rows.Close()
+		for rows.Next() {
+			var h time.Time
+			var typ string
+			var n int
+			if err := rows.Scan(dbTime{&h}, &typ, &n); err != nil {
+				return nil, err
+			}
+			if p.summed(h) {
+				count(h, typ, n)
+			}
 		}
-		cells = append(cells, c)
-		types[c.typ] = 0
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for _, sp := range p.direct {
+		g := f
+		g.From, g.To = sp.from, sp.to
+		where, args := db.reportWhere(g, "t.created_at")
+		rows, err := db.rquery(ctx, `SELECT t.created_at, t.request_type FROM tickets t`+where, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var at time.Time
+			var typ string
+			if err := rows.Scan(dbTime{&at}, &typ); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			count(at, typ, 1)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	for typ := range types {
 		r.Types = append(r.Types, typ)
@@ -128,21 +140,12 @@ func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *tim
 	r.Counts = make([][]int, len(r.Days))
 	for d := range r.Counts {
 		r.Counts[d] = make([]int, len(r.Types))
-	}
-	for _, c := range cells {
-		r.Counts[c.day][types[c.typ]] += c.n
-		r.Total += c.n
+		for typ, n := range counts[d] {
+			r.Counts[d][types[typ]] += n
+			r.Total += n
+		}
 	}
 	return r, nil
-}
-
-// rqueryOnce runs a query on the read pool without keeping it prepared:
-// for query texts that vary with their arguments (a VALUES list of days).
-func (db *DB) rqueryOnce(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if db.d.Numbered {
-		query = renumber(query)
-	}
-	return db.read.QueryContext(ctx, query, args...)
 }
 
 // Backlog counts the open tickets at an instant by age and state. The age
@@ -199,68 +202,154 @@ func (db *DB) Backlog(ctx context.Context, f balcao.ReportFilter, at time.Time) 
 	return r, rows.Err()
 }
 
-// SLACompliance counts the tickets resolved in the period and those with
-// no breach recorded, per clock.
+// SLACompliance counts the tickets resolved in the period and those
+// with no breach recorded, per clock.
 func (db *DB) SLACompliance(ctx context.Context, f balcao.ReportFilter) (*balcao.SLACompliance, error) {
-	where, args := db.reportWhere(f, "t.resolved_at")
-	if where == "" {
-		where = " WHERE t.resolved_at IS NOT NULL"
-	} else {
-		where += " AND t.resolved_at IS NOT NULL"
-	}
 	r := &balcao.SLACompliance{}
-	// The breached tickets are looked up in a set each database builds
-	// once (an uncorrelated IN), not by a subquery per resolved ticket.
-	err := db.rrow(ctx, `SELECT COUNT(*),
-		COALESCE(SUM(CASE WHEN t.id IN (SELECT s.ticket_id FROM sla_records s WHERE s.clock = 'resolution' AND s.kind = 'breach') THEN 0 ELSE 1 END), 0),
-		COALESCE(SUM(CASE WHEN t.id IN (SELECT s.ticket_id FROM sla_records s WHERE s.clock = 'first_response' AND s.kind = 'breach') THEN 0 ELSE 1 END), 0)
-		FROM tickets t`+where, args...).Scan(&r.Resolved, &r.ResolvedInTime, &r.FirstResponseInTime)
+	_, err := db.resolvedSide(ctx, f, func(c balcao.SLACompliance, _ []byte) {
+		r.Resolved += c.Resolved
+		r.ResolvedInTime += c.ResolvedInTime
+		r.FirstResponseInTime += c.FirstResponseInTime
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// ResponseTimes reads the elapsed times of the period's tickets and sums
-// them up here (medians and percentiles are not written the same way in
-// the two databases).
-func (db *DB) ResponseTimes(ctx context.Context, f balcao.ReportFilter) (*balcao.ResponseTimes, error) {
-	first, err := db.elapsed(ctx, f, "t.created_at", "t.first_response_at")
+// resolvedSide reads the tickets resolved in the period: the summed hours'
+// counts and resolution histograms through sum, and each other ticket's
+// breaches through sum and its time to resolution through each (when not
+// nil).
+func (db *DB) resolvedSide(ctx context.Context, f balcao.ReportFilter, sum func(balcao.SLACompliance, []byte), each func(time.Duration)) (*reportPlan, error) {
+	p, err := db.planReport(ctx, f.From, f.To, nil)
 	if err != nil {
 		return nil, err
 	}
-	res, err := db.elapsed(ctx, f, "t.resolved_at", "t.resolved_at")
-	if err != nil {
-		return nil, err
+	if !p.rollTo.IsZero() {
+		where, args := db.summaryWhere(p, f)
+		hist := ""
+		if each != nil {
+			hist = ", r.resolution"
+		}
+		rows, err := db.rquery(ctx, `SELECT r.hour, r.resolved, r.resolved_in_time, r.first_response_in_time`+hist+` FROM report_hours r`+where+` AND r.resolved > 0`, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h time.Time
+			var c balcao.SLACompliance
+			var b []byte
+			dest := []any{dbTime{&h}, &c.Resolved, &c.ResolvedInTime, &c.FirstResponseInTime}
+			if each != nil {
+				dest = append(dest, &b)
+			}
+			if err := rows.Scan(dest...); err != nil {
+				return nil, err
+			}
+			if p.summed(h) {
+				sum(c, b)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return &balcao.ResponseTimes{FirstResponse: first, Resolution: res}, nil
+	for _, sp := range p.direct {
+		g := f
+		g.From, g.To = sp.from, sp.to
+		where, args := db.reportWhere(g, "t.resolved_at")
+		rows, err := db.rquery(ctx, `SELECT t.resolved_at, t.created_at,
+			CASE WHEN EXISTS (SELECT 1 FROM sla_records s WHERE s.ticket_id = t.id AND s.clock = 'resolution' AND s.kind = 'breach') THEN 0 ELSE 1 END,
+			CASE WHEN EXISTS (SELECT 1 FROM sla_records s WHERE s.ticket_id = t.id AND s.clock = 'first_response' AND s.kind = 'breach') THEN 0 ELSE 1 END
+			FROM tickets t`+where, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var resolved, created time.Time
+			c := balcao.SLACompliance{Resolved: 1}
+			if err := rows.Scan(dbTime{&resolved}, dbTime{&created}, &c.ResolvedInTime, &c.FirstResponseInTime); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			sum(c, nil)
+			if each != nil {
+				each(resolved.Sub(created))
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
-// elapsed sums up end − created_at over the tickets whose periodCol is in
-// the period and whose end is set.
-func (db *DB) elapsed(ctx context.Context, f balcao.ReportFilter, periodCol, end string) (balcao.Durations, error) {
-	where, args := db.reportWhere(f, periodCol)
-	if where == "" {
-		where = " WHERE " + end + " IS NOT NULL"
-	} else {
-		where += " AND " + end + " IS NOT NULL"
-	}
-	rows, err := db.rquery(ctx, `SELECT t.created_at, `+end+` FROM tickets t`+where, args...)
+// ResponseTimes sums up the elapsed times of the period's tickets: from
+// the summaries' histograms for the summed hours, with the other tickets'
+// times added to them; exactly when the period has no summed hour.
+func (db *DB) ResponseTimes(ctx context.Context, f balcao.ReportFilter) (*balcao.ResponseTimes, error) {
+	var first, res times
+	var herr error
+	p, err := db.planReport(ctx, f.From, f.To, nil)
 	if err != nil {
-		return balcao.Durations{}, err
+		return nil, err
 	}
-	defer rows.Close()
-	var ds []time.Duration
-	for rows.Next() {
-		var c, e time.Time
-		if err := rows.Scan(dbTime{&c}, dbTime{&e}); err != nil {
-			return balcao.Durations{}, err
+	if !p.rollTo.IsZero() {
+		where, args := db.summaryWhere(p, f)
+		rows, err := db.rquery(ctx, `SELECT r.hour, r.first_response FROM report_hours r`+where+` AND r.received > 0`, args...)
+		if err != nil {
+			return nil, err
 		}
-		ds = append(ds, max(e.Sub(c), 0))
+		defer rows.Close()
+		for rows.Next() {
+			var h time.Time
+			var b []byte
+			if err := rows.Scan(dbTime{&h}, &b); err != nil {
+				return nil, err
+			}
+			if p.summed(h) {
+				if err := first.merge(b); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return balcao.Durations{}, err
+	for _, sp := range p.direct {
+		g := f
+		g.From, g.To = sp.from, sp.to
+		where, args := db.reportWhere(g, "t.created_at")
+		rows, err := db.rquery(ctx, `SELECT t.created_at, t.first_response_at FROM tickets t`+where+` AND t.first_response_at IS NOT NULL`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c, e time.Time
+			if err := rows.Scan(dbTime{&c}, dbTime{&e}); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			first.add(e.Sub(c))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	slices.Sort(ds)
-	return balcao.Durations{Count: len(ds), Median: balcao.Percentile(ds, 0.5), P90: balcao.Percentile(ds, 0.9)}, nil
+	if _, err := db.resolvedSide(ctx, f, func(_ balcao.SLACompliance, b []byte) {
+		if err := res.merge(b); err != nil {
+			herr = err
+		}
+	}, res.add); err != nil {
+		return nil, err
+	}
+	if herr != nil {
+		return nil, herr
+	}
+	return &balcao.ResponseTimes{FirstResponse: first.durations(), Resolution: res.durations()}, nil
 }

@@ -1,0 +1,102 @@
+-- +goose Up
+-- Hourly summaries of the reports (docs/ARCHITECTURE.md, "Reports"): per
+-- UTC hour, team (0: none), service and request type, the tickets created
+-- in that hour (received, and a histogram of their times to first
+-- response) and the tickets resolved in that hour (how many, how many with
+-- no breach of each clock, a histogram of their times to resolution).
+-- Histograms are bucket/count pairs (sqldb/rollup.go). The reports job
+-- writes them for every hour before report_state.rolled_to; a report adds
+-- the tickets since then, and the hours listed in report_dirty, read
+-- directly. The job holds a SHARE lock on tickets and sla_records while it
+-- moves rolled_to, so no write is half-seen by it.
+CREATE TABLE report_hours (
+    hour TIMESTAMPTZ NOT NULL,
+    team_id BIGINT NOT NULL,
+    service TEXT NOT NULL,
+    request_type TEXT NOT NULL,
+    received INTEGER NOT NULL,
+    first_response BYTEA NOT NULL,
+    resolved INTEGER NOT NULL,
+    resolved_in_time INTEGER NOT NULL,
+    first_response_in_time INTEGER NOT NULL,
+    resolution BYTEA NOT NULL,
+    PRIMARY KEY (hour, team_id, service, request_type)
+);
+
+CREATE TABLE report_state (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    rolled_to TIMESTAMPTZ NOT NULL,
+    computed_at TIMESTAMPTZ NOT NULL
+);
+INSERT INTO report_state (one, rolled_to, computed_at) VALUES (1, TIMESTAMPTZ '1970-01-01 00:00:00+00', TIMESTAMPTZ '1970-01-01 00:00:00+00');
+
+-- Hours before rolled_to whose summaries a change made wrong: the reports
+-- read them from the tickets until the job writes them again.
+CREATE TABLE report_dirty (
+    hour TIMESTAMPTZ PRIMARY KEY
+);
+
+-- +goose StatementBegin
+CREATE FUNCTION report_mark(hours TIMESTAMPTZ[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO report_dirty (hour)
+    SELECT DISTINCT date_bin('1 hour', h, TIMESTAMPTZ '1970-01-01 00:00:00+00') FROM unnest(hours) AS h
+    WHERE h < (SELECT rolled_to FROM report_state)
+    ON CONFLICT DO NOTHING
+$$;
+-- +goose StatementEnd
+
+-- A ticket written with a creation or resolution time already summed up
+-- (not the intake's: its tickets are created now, so only the comparison
+-- runs).
+-- +goose StatementBegin
+CREATE FUNCTION tickets_report_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.created_at < (SELECT rolled_to FROM report_state) OR NEW.resolved_at < (SELECT rolled_to FROM report_state) THEN
+        PERFORM report_mark(ARRAY[NEW.created_at, NEW.resolved_at]);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER tickets_report_insert AFTER INSERT ON tickets
+    FOR EACH ROW EXECUTE FUNCTION tickets_report_insert();
+
+-- A change of what the summaries group by or measure: the hour the ticket
+-- was created in (received, first response) and the hours it was and is
+-- resolved in (resolution, breaches). Changes of state only matter through
+-- resolved_at.
+-- +goose StatementBegin
+CREATE FUNCTION tickets_report_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM report_mark(ARRAY[
+        CASE WHEN OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.service IS DISTINCT FROM NEW.service
+            OR OLD.request_type IS DISTINCT FROM NEW.request_type OR OLD.created_at IS DISTINCT FROM NEW.created_at
+            OR OLD.first_response_at IS DISTINCT FROM NEW.first_response_at THEN OLD.created_at END,
+        CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN NEW.created_at END,
+        OLD.resolved_at, NEW.resolved_at]);
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER tickets_report_update AFTER UPDATE OF team_id, service, request_type, created_at, first_response_at, resolved_at ON tickets
+    FOR EACH ROW WHEN (OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.service IS DISTINCT FROM NEW.service
+        OR OLD.request_type IS DISTINCT FROM NEW.request_type OR OLD.created_at IS DISTINCT FROM NEW.created_at
+        OR OLD.first_response_at IS DISTINCT FROM NEW.first_response_at OR OLD.resolved_at IS DISTINCT FROM NEW.resolved_at)
+    EXECUTE FUNCTION tickets_report_update();
+
+-- A breach recorded for a ticket already resolved changes its hour's
+-- compliance.
+-- +goose StatementBegin
+CREATE FUNCTION sla_records_report() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM report_mark(ARRAY(SELECT t.resolved_at FROM tickets t WHERE t.id = NEW.ticket_id AND t.resolved_at IS NOT NULL));
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER sla_records_report AFTER INSERT ON sla_records
+    FOR EACH ROW WHEN (NEW.kind = 'breach')
+    EXECUTE FUNCTION sla_records_report();
