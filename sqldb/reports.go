@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -148,49 +149,31 @@ func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *tim
 	return r, nil
 }
 
-// Backlog counts the open tickets at an instant by age and state. The age
-// buckets are computed in SQL from bounds worked out here, so no date
-// arithmetic of either database is needed.
+// Backlog counts the open tickets at an instant by age and state, from
+// bounds worked out here (no date arithmetic of either database is needed).
+//
+// A team's backlog reads that team's entries of tickets_backlog (state,
+// team, service, creation) once, counting per state how many are newer than
+// each bound. The whole desk's counts each state's tickets between two
+// bounds in tickets_open_age (state, creation, service): twenty range
+// counts with no expression evaluated per ticket, which for 66,667 open
+// tickets cost a quarter of the grouping by a computed bucket (a sort of
+// every ticket) that this replaced. See docs/PERFORMANCE.md.
 func (db *DB) Backlog(ctx context.Context, f balcao.ReportFilter, at time.Time) (*balcao.BacklogReport, error) {
-	f.From, f.To = time.Time{}, time.Time{}
-	where, args := db.reportWhere(f, "")
-	cond := strings.TrimPrefix(where, " WHERE ")
-	var b strings.Builder
-	var qargs []any
-	// Tickets created after the instant are counted apart (bucket -1) and
-	// left out, rather than excluded in WHERE: a range on created_at would
-	// draw SQLite's planner to a non-covering index.
-	b.WriteString(`SELECT t.status, CASE WHEN t.created_at > ? THEN -1`)
-	qargs = append(qargs, db.d.t(at))
-	for i, age := range balcao.BacklogAges {
-		b.WriteString(` WHEN t.created_at > ? THEN ` + string(rune('0'+i)))
-		qargs = append(qargs, db.d.t(at.Add(-age)))
-	}
-	b.WriteString(` ELSE ` + string(rune('0'+len(balcao.BacklogAges))) + ` END AS bucket, COUNT(*) FROM tickets t
-		WHERE t.status IN ('new', 'open', 'pending_requester', 'pending_approval')`)
-	if cond != "" {
-		b.WriteString(" AND " + cond)
-		qargs = append(qargs, args...)
-	}
-	b.WriteString(` GROUP BY t.status, bucket`)
-	rows, err := db.rquery(ctx, b.String(), qargs...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	r := &balcao.BacklogReport{At: at, ByStatus: map[balcao.Status]int{}, Cells: map[balcao.Status][balcao.BacklogBuckets]int{}}
 	for _, s := range balcao.OpenStatuses {
 		r.ByStatus[s] = 0
 		r.Cells[s] = [balcao.BacklogBuckets]int{}
 	}
-	for rows.Next() {
-		var st balcao.Status
-		var bucket, n int
-		if err := rows.Scan(&st, &bucket, &n); err != nil {
-			return nil, err
-		}
-		if bucket < 0 || bucket >= balcao.BacklogBuckets {
-			continue
+	// bounds[0] is the instant; bounds[i+1] the oldest creation time of
+	// bucket i (a ticket on a bound is in the older bucket).
+	bounds := []any{db.d.t(at)}
+	for _, age := range balcao.BacklogAges {
+		bounds = append(bounds, db.d.t(at.Add(-age)))
+	}
+	add := func(st balcao.Status, bucket, n int) {
+		if bucket < 0 || bucket >= balcao.BacklogBuckets || n == 0 {
+			return
 		}
 		r.ByAge[bucket] += n
 		r.ByStatus[st] += n
@@ -198,6 +181,93 @@ func (db *DB) Backlog(ctx context.Context, f balcao.ReportFilter, at time.Time) 
 		c[bucket] += n
 		r.Cells[st] = c
 		r.Total += n
+	}
+	if f.TeamID != 0 {
+		var b strings.Builder
+		var args []any
+		// newer[0] counts the tickets created after the instant, newer[i]
+		// those created after bound i.
+		b.WriteString(`SELECT t.status, COUNT(*)`)
+		for _, v := range bounds {
+			b.WriteString(`, COALESCE(SUM(CASE WHEN t.created_at > ? THEN 1 ELSE 0 END), 0)`)
+			args = append(args, v)
+		}
+		// SQLite's planner, left to itself, takes tickets_counts (state and
+		// team too, but not the creation time) and reads every ticket row:
+		// 23 ms instead of under 2 for a team of 6,667 open tickets.
+		from := ` FROM tickets t`
+		if !db.d.Numbered {
+			from += ` INDEXED BY tickets_backlog`
+		}
+		b.WriteString(from + ` WHERE ` + openStatusSQL + ` AND t.team_id = ?`)
+		args = append(args, f.TeamID)
+		if f.Service != "" {
+			b.WriteString(` AND t.service = ?`)
+			args = append(args, f.Service)
+		}
+		b.WriteString(` GROUP BY t.status`)
+		rows, err := db.rquery(ctx, strings.ReplaceAll(b.String(), "status IN", "t.status IN"), args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st balcao.Status
+			var all int
+			newer := make([]int, len(bounds))
+			dest := []any{&st, &all}
+			for i := range newer {
+				dest = append(dest, &newer[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
+				return nil, err
+			}
+			newer = append(newer, all)
+			for i := range balcao.BacklogBuckets {
+				add(st, i, newer[i+1]-newer[i])
+			}
+		}
+		return r, rows.Err()
+	}
+	// One range count per state and bucket. The states are written in the
+	// text (constants) so that both planners see the partial index's
+	// condition implied.
+	var b strings.Builder
+	var args []any
+	service := ""
+	if f.Service != "" {
+		service = ` AND ` + db.notIndexed(`t.service = ?`)
+	}
+	for si, st := range balcao.OpenStatuses {
+		for i := range balcao.BacklogBuckets {
+			if b.Len() > 0 {
+				b.WriteString(" UNION ALL ")
+			}
+			fmt.Fprintf(&b, `SELECT %d, %d, COUNT(*) FROM tickets t WHERE t.%s AND t.status = '%s' AND t.created_at <= ?`, si, i, openStatusSQL, st)
+			args = append(args, bounds[i])
+			if i+1 < len(bounds) {
+				b.WriteString(` AND t.created_at > ?`)
+				args = append(args, bounds[i+1])
+			}
+			if service != "" {
+				b.WriteString(service)
+				args = append(args, f.Service)
+			}
+		}
+	}
+	rows, err := db.rquery(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var si, bucket, n int
+		if err := rows.Scan(&si, &bucket, &n); err != nil {
+			return nil, err
+		}
+		if si >= 0 && si < len(balcao.OpenStatuses) {
+			add(balcao.OpenStatuses[si], bucket, n)
+		}
 	}
 	return r, rows.Err()
 }

@@ -21,11 +21,20 @@ import (
 // whole UTC hours, 23 or 25 of them when the clocks change.
 //
 // RollUpReports moves rolled_to to the last complete hour, a day at a time,
-// and writes the dirty hours again. On PostgreSQL it holds a SHARE lock on
-// tickets and sla_records meanwhile: a write in flight (whose trigger read
-// the old rolled_to) is committed before the job reads, and a later one
-// waits for the job and sees the new rolled_to. On SQLite writes are
-// serialised and the job runs in the write transaction.
+// and writes the dirty hours again. On PostgreSQL the triggers take the
+// transaction-level advisory lock reportLockKey shared before they read
+// rolled_to, and the job takes it exclusively: a write whose trigger read
+// the old rolled_to is committed before the job reads the tickets, and a
+// later one waits for the job and reads the new rolled_to; report_dirty
+// does not change under the job either. (A SHARE lock on tickets did the
+// same but could wait forever: the statement cache holds its mutex while
+// PostgreSQL parses an UPDATE of tickets, which queued behind the job's
+// lock, while a writer the job waited for needed that mutex. Parsing never
+// takes the advisory lock.) On SQLite
+// writes are serialised and the job runs in the write transaction.
+
+// reportLockKey is the advisory lock of migration 00011's triggers.
+const reportLockKey int64 = 4815162342
 
 // rollupStep bounds the hours one transaction of RollUpReports sums up, so
 // that catching up with a long history never holds the writers long.
@@ -348,7 +357,7 @@ func (db *DB) RollUpReports(ctx context.Context, now time.Time) (balcao.ReportRo
 // reports whether rolled_to reached target.
 func (db *DB) rollUpStep(ctx context.Context, tx *sql.Tx, target, now time.Time) (bool, error) {
 	if db.d.Numbered {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE tickets, sla_records IN SHARE MODE`); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, reportLockKey); err != nil {
 			return false, err
 		}
 	}

@@ -114,7 +114,7 @@ func testReportRollups(t *testing.T, open Opener) {
 		}
 	}
 	// check compares every report with the one computed from the tickets.
-	check := func(step string) {
+	check := func(step string, now time.Time) {
 		t.Helper()
 		var all []*balcao.Ticket
 		for _, tk := range ids {
@@ -137,6 +137,27 @@ func testReportRollups(t *testing.T, open Opener) {
 		filters = append(filters, balcao.ReportFilter{}, balcao.ReportFilter{Service: "cit"}, balcao.ReportFilter{Service: "rnu", TeamID: rnu.ID})
 		for _, tm := range teams {
 			filters = append(filters, balcao.ReportFilter{TeamID: tm.ID})
+		}
+		// The backlog now, and before some tickets were created.
+		for _, f := range filters {
+			for _, at := range []time.Time{now, now.Add(-36 * time.Hour)} {
+				var want balcao.BacklogReport
+				for _, tk := range all {
+					if !tk.Status.Open() || tk.CreatedAt.After(at) || (f.TeamID != 0 && tk.TeamID != f.TeamID) || (f.Service != "" && tk.Service != f.Service) {
+						continue
+					}
+					b := 0
+					for b < len(balcao.BacklogAges) && !tk.CreatedAt.After(at.Add(-balcao.BacklogAges[b])) {
+						b++
+					}
+					want.ByAge[b]++
+					want.Total++
+				}
+				got := must[*balcao.BacklogReport](t)(s.Backlog(ctx, f, at))
+				if got.ByAge != want.ByAge || got.Total != want.Total {
+					t.Fatalf("%s: backlog at %v, team %d, service %q: %v (%d), want %v (%d)", step, at, f.TeamID, f.Service, got.ByAge, got.Total, want.ByAge, want.Total)
+				}
+			}
 		}
 		for _, p := range periods {
 			for _, f := range filters {
@@ -238,9 +259,9 @@ func testReportRollups(t *testing.T, open Opener) {
 	for range 120 {
 		work(create(base, base.Add(8*24*time.Hour)), now)
 	}
-	check("no summaries")
+	check("no summaries", now)
 	rollUp(now)
-	check("summed up")
+	check("summed up", now)
 
 	// 2. Changes to summed-up tickets wait for the job: the reports read
 	// their hours from the tickets meanwhile. New tickets after the
@@ -281,11 +302,11 @@ func testReportRollups(t *testing.T, open Opener) {
 	for range 30 {
 		work(create(now, later), later)
 	}
-	check("changes waiting")
+	check("changes waiting", later)
 	rollUp(later)
-	check("changes summed up")
+	check("changes summed up", later)
 	rollUp(later.Add(time.Minute)) // nothing new: the same figures
-	check("run again")
+	check("run again", later)
 
 	// 3. Another day: the summaries move on and the new changes join them.
 	last := later.Add(24*time.Hour + 3*time.Minute)
@@ -296,7 +317,7 @@ func testReportRollups(t *testing.T, open Opener) {
 		must[*balcao.Ticket](t)(s.ChangeTeam(ctx, tk.ID, 0, balcao.SystemActor, last))
 	}
 	rollUp(last)
-	check("a day later")
+	check("a day later", last)
 }
 
 func earliest(a, b time.Time) time.Time {

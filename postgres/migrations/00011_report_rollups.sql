@@ -7,8 +7,19 @@
 -- Histograms are bucket/count pairs (sqldb/rollup.go). The reports job
 -- writes them for every hour before report_state.rolled_to; a report adds
 -- the tickets since then, and the hours listed in report_dirty, read
--- directly. The job holds a SHARE lock on tickets and sla_records while it
--- moves rolled_to, so no write is half-seen by it.
+-- directly.
+--
+-- Each trigger below takes the transaction-level advisory lock 4815162342
+-- in shared mode before it reads rolled_to, and the reports job takes it
+-- exclusively (sqldb/rollup.go, reportLockKey): a write whose trigger read
+-- the old rolled_to commits before the job reads the tickets, and a later
+-- one waits for the job and reads the new rolled_to.
+-- The whole desk's backlog counts each open state's tickets between two
+-- creation times: one range of this index per state and age bucket (a
+-- team's reads tickets_backlog, team first).
+CREATE INDEX tickets_open_age ON tickets (status, created_at, service)
+    WHERE status IN ('new', 'open', 'pending_requester', 'pending_approval');
+
 CREATE TABLE report_hours (
     hour TIMESTAMPTZ NOT NULL,
     team_id BIGINT NOT NULL,
@@ -51,6 +62,7 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION tickets_report_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock_shared(4815162342);
     IF NEW.created_at < (SELECT rolled_to FROM report_state) OR NEW.resolved_at < (SELECT rolled_to FROM report_state) THEN
         PERFORM report_mark(ARRAY[NEW.created_at, NEW.resolved_at]);
     END IF;
@@ -69,6 +81,7 @@ CREATE TRIGGER tickets_report_insert AFTER INSERT ON tickets
 -- +goose StatementBegin
 CREATE FUNCTION tickets_report_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock_shared(4815162342);
     PERFORM report_mark(ARRAY[
         CASE WHEN OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.service IS DISTINCT FROM NEW.service
             OR OLD.request_type IS DISTINCT FROM NEW.request_type OR OLD.created_at IS DISTINCT FROM NEW.created_at
@@ -91,6 +104,7 @@ CREATE TRIGGER tickets_report_update AFTER UPDATE OF team_id, service, request_t
 -- +goose StatementBegin
 CREATE FUNCTION sla_records_report() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock_shared(4815162342);
     PERFORM report_mark(ARRAY(SELECT t.resolved_at FROM tickets t WHERE t.id = NEW.ticket_id AND t.resolved_at IS NOT NULL));
     RETURN NULL;
 END;

@@ -8,6 +8,12 @@
 -- writes them for every hour before report_state.rolled_to; a report adds
 -- the tickets since then, and the hours listed in report_dirty, read
 -- directly.
+-- The whole desk's backlog counts each open state's tickets between two
+-- creation times: one range of this index per state and age bucket (a
+-- team's reads tickets_backlog, team first).
+CREATE INDEX tickets_open_age ON tickets (status, created_at, service)
+    WHERE status IN ('new', 'open', 'pending_requester', 'pending_approval');
+
 CREATE TABLE report_hours (
     hour INTEGER NOT NULL,
     team_id INTEGER NOT NULL,
