@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -74,10 +75,8 @@ func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *tim
 		return i
 	}
 	types := map[string]int{}
-	var counts []map[string]int // per day
-	counts = make([]map[string]int, len(r.Days))
-	count := func(at time.Time, typ string, n int) {
-		d := day(at)
+	counts := make([]map[string]int, len(r.Days)) // per day
+	countDay := func(d int, typ string, n int) {
 		if d < 0 || d >= len(r.Days) {
 			return
 		}
@@ -87,25 +86,62 @@ func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *tim
 		counts[d][typ] += n
 		types[typ] = 0
 	}
-	if !p.rollTo.IsZero() {
-		where, args := db.summaryWhere(p, f)
-		rows, err := db.rquery(ctx, `SELECT r.hour, r.request_type, r.received FROM report_hours r`+where+` AND r.received > 0`, args...)
+	count := func(at time.Time, typ string, n int) { countDay(day(at), typ, n) }
+	// A whole UTC day's row counts for the local day holding its noon; its
+	// hours of another local day are then moved there from their hourly
+	// rows (one hour a day in Lisbon's summer, three in São Paulo).
+	assigned := func(d time.Time) int { return day(d.Add(12 * time.Hour)) }
+	if len(p.days) > 0 {
+		err := db.sumRows(ctx, "report_days", "day", p.daySpans(), f, "r.request_type, r.received", func(rows *sql.Rows) error {
+			var d time.Time
+			var typ string
+			var n int
+			if err := rows.Scan(dbTime{&d}, &typ, &n); err != nil {
+				return err
+			}
+			if _, ok := p.usableDay(d); ok && n > 0 {
+				countDay(assigned(d), typ, n)
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		defer rows.Close()
-		for rows.Next() {
+	}
+	hours := p.hourSpans()
+	for _, d := range p.days {
+		a := assigned(d)
+		for h := d; h.Before(d.Add(24 * time.Hour)); h = h.Add(time.Hour) {
+			if day(h) != a {
+				hours = append(hours, span{h, h.Add(time.Hour)})
+			}
+		}
+	}
+	slices.SortFunc(hours, func(x, y span) int { return x.from.Compare(y.from) })
+	var merged []span
+	for _, h := range hours {
+		merged = addSpan(merged, h)
+	}
+	if len(merged) > 0 {
+		err := db.sumRows(ctx, "report_hours", "hour", merged, f, "r.request_type, r.received", func(rows *sql.Rows) error {
 			var h time.Time
 			var typ string
 			var n int
 			if err := rows.Scan(dbTime{&h}, &typ, &n); err != nil {
-				return nil, err
+				return err
 			}
-			if p.summed(h) {
+			if n == 0 {
+				return nil
+			}
+			if d, ok := p.usableDay(h); ok {
+				countDay(day(h), typ, n)
+				countDay(assigned(d), typ, -n)
+			} else if p.summed(h) {
 				count(h, typ, n)
 			}
-		}
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -131,9 +167,17 @@ func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *tim
 			return nil, err
 		}
 	}
-	for typ := range types {
-		r.Types = append(r.Types, typ)
+	for d := range counts {
+		for typ, n := range counts[d] {
+			types[typ] += n
+		}
 	}
+	for typ, n := range types {
+		if n != 0 {
+			r.Types = append(r.Types, typ)
+		}
+	}
+	clear(types)
 	slices.Sort(r.Types)
 	for k, typ := range r.Types {
 		types[typ] = k
@@ -142,8 +186,10 @@ func (db *DB) ReceivedByDay(ctx context.Context, f balcao.ReportFilter, loc *tim
 	for d := range r.Counts {
 		r.Counts[d] = make([]int, len(r.Types))
 		for typ, n := range counts[d] {
-			r.Counts[d][types[typ]] += n
-			r.Total += n
+			if k, ok := types[typ]; ok {
+				r.Counts[d][k] += n
+				r.Total += n
+			}
 		}
 	}
 	return r, nil
@@ -296,18 +342,12 @@ func (db *DB) resolvedSide(ctx context.Context, f balcao.ReportFilter, sum func(
 	if err != nil {
 		return nil, err
 	}
-	if !p.rollTo.IsZero() {
-		where, args := db.summaryWhere(p, f)
-		hist := ""
-		if each != nil {
-			hist = ", r.resolution"
-		}
-		rows, err := db.rquery(ctx, `SELECT r.hour, r.resolved, r.resolved_in_time, r.first_response_in_time`+hist+` FROM report_hours r`+where+` AND r.resolved > 0`, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
+	cols := "r.resolved, r.resolved_in_time, r.first_response_in_time"
+	if each != nil {
+		cols += ", r.resolution"
+	}
+	read := func(in func(time.Time) bool) func(*sql.Rows) error {
+		return func(rows *sql.Rows) error {
 			var h time.Time
 			var c balcao.SLACompliance
 			var b []byte
@@ -316,13 +356,21 @@ func (db *DB) resolvedSide(ctx context.Context, f balcao.ReportFilter, sum func(
 				dest = append(dest, &b)
 			}
 			if err := rows.Scan(dest...); err != nil {
-				return nil, err
+				return err
 			}
-			if p.summed(h) {
+			if c.Resolved > 0 && in(h) {
 				sum(c, b)
 			}
+			return nil
 		}
-		if err := rows.Err(); err != nil {
+	}
+	if len(p.days) > 0 {
+		if err := db.sumRows(ctx, "report_days", "day", p.daySpans(), f, cols, read(func(d time.Time) bool { _, ok := p.usableDay(d); return ok })); err != nil {
+			return nil, err
+		}
+	}
+	if hours := p.hourSpans(); len(hours) > 0 {
+		if err := db.sumRows(ctx, "report_hours", "hour", hours, f, cols, read(p.summed)); err != nil {
 			return nil, err
 		}
 	}
@@ -367,26 +415,26 @@ func (db *DB) ResponseTimes(ctx context.Context, f balcao.ReportFilter) (*balcao
 	if err != nil {
 		return nil, err
 	}
-	if !p.rollTo.IsZero() {
-		where, args := db.summaryWhere(p, f)
-		rows, err := db.rquery(ctx, `SELECT r.hour, r.first_response FROM report_hours r`+where+` AND r.received > 0`, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
+	read := func(in func(time.Time) bool) func(*sql.Rows) error {
+		return func(rows *sql.Rows) error {
 			var h time.Time
 			var b []byte
 			if err := rows.Scan(dbTime{&h}, &b); err != nil {
-				return nil, err
+				return err
 			}
-			if p.summed(h) {
-				if err := first.merge(b); err != nil {
-					return nil, err
-				}
+			if in(h) {
+				return first.merge(b)
 			}
+			return nil
 		}
-		if err := rows.Err(); err != nil {
+	}
+	if len(p.days) > 0 {
+		if err := db.sumRows(ctx, "report_days", "day", p.daySpans(), f, "r.first_response", read(func(d time.Time) bool { _, ok := p.usableDay(d); return ok })); err != nil {
+			return nil, err
+		}
+	}
+	if hours := p.hourSpans(); len(hours) > 0 {
+		if err := db.sumRows(ctx, "report_hours", "hour", hours, f, "r.first_response", read(p.summed)); err != nil {
 			return nil, err
 		}
 	}

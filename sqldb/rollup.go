@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"balcao"
@@ -148,17 +149,17 @@ func (h hist) durations() balcao.Durations {
 }
 
 // times collects elapsed times exactly while no summary has been added, so
-// that a period read wholly from the tickets gives exact percentiles.
+// that a period read wholly from the tickets gives exact percentiles; once
+// a summary is added, every time is counted in a dense histogram.
 type times struct {
-	exact  []time.Duration
-	h      hist
-	summed bool
+	exact []time.Duration
+	dense []int // per bucket; nil until a summary is added
 }
 
 func (t *times) add(d time.Duration) {
 	d = max(d, 0)
-	if t.summed {
-		t.h.add(d)
+	if t.dense != nil {
+		t.dense[histBucket(d)]++
 		return
 	}
 	t.exact = append(t.exact, d)
@@ -168,20 +169,39 @@ func (t *times) merge(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	if !t.summed {
-		t.summed = true
-		t.h = hist{}
+	if t.dense == nil {
+		t.dense = make([]int, histMaxBucket+1)
 		for _, d := range t.exact {
-			t.h.add(d)
+			t.dense[histBucket(d)]++
 		}
 		t.exact = nil
 	}
-	return t.h.merge(b)
+	k := 0
+	for len(b) > 0 {
+		dk, n1 := binary.Uvarint(b)
+		if n1 <= 0 {
+			return errBadHist
+		}
+		c, n2 := binary.Uvarint(b[n1:])
+		if n2 <= 0 || k+int(dk) > histMaxBucket {
+			return errBadHist
+		}
+		k += int(dk)
+		t.dense[k] += int(c)
+		b = b[n1+n2:]
+	}
+	return nil
 }
 
 func (t *times) durations() balcao.Durations {
-	if t.summed {
-		return t.h.durations()
+	if t.dense != nil {
+		h := hist{}
+		for k, c := range t.dense {
+			if c > 0 {
+				h[k] = c
+			}
+		}
+		return h.durations()
 	}
 	slices.Sort(t.exact)
 	return balcao.Durations{Count: len(t.exact), Median: balcao.Percentile(t.exact, 0.5), P90: balcao.Percentile(t.exact, 0.9)}
@@ -221,8 +241,40 @@ func addSpan(spans []span, s span) []span {
 type reportPlan struct {
 	rollFrom, rollTo time.Time
 	skip             map[int64]bool // hours (Unix microseconds) read directly
-	direct           []span
+	// days are the UTC days of [rollFrom, rollTo) with no skipped hour:
+	// read from report_days, whose rows sum up a whole day.
+	days   []time.Time
+	direct []span
 }
+
+// usableDay returns the day of days that holds at, if any.
+func (p *reportPlan) usableDay(at time.Time) (time.Time, bool) {
+	d := floorDay(at)
+	_, ok := slices.BinarySearchFunc(p.days, d, func(a, b time.Time) int { return a.Compare(b) })
+	return d, ok
+}
+
+// hourSpans returns the summed hours outside days, as spans.
+func (p *reportPlan) hourSpans() []span {
+	var out []span
+	cur := p.rollFrom
+	for _, d := range p.days {
+		out = addSpan(out, span{cur, d})
+		cur = d.Add(24 * time.Hour)
+	}
+	return addSpan(out, span{cur, p.rollTo})
+}
+
+// daySpans returns days as spans.
+func (p *reportPlan) daySpans() []span {
+	var out []span
+	for _, d := range p.days {
+		out = addSpan(out, span{d, d.Add(24 * time.Hour)})
+	}
+	return out
+}
+
+func floorDay(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 
 func (p *reportPlan) summed(hour time.Time) bool {
 	return !hour.Before(p.rollFrom) && hour.Before(p.rollTo) && !p.skip[hour.UnixMicro()]
@@ -282,6 +334,16 @@ func (db *DB) planReport(ctx context.Context, from, to time.Time, cuts []time.Ti
 		skipped = append(skipped, h)
 	}
 	slices.Sort(skipped)
+	for d := floorDay(p.rollFrom); !d.Add(24 * time.Hour).After(p.rollTo); d = d.Add(24 * time.Hour) {
+		if d.Before(p.rollFrom) {
+			continue
+		}
+		i, _ := slices.BinarySearch(skipped, d.UnixMicro())
+		if i < len(skipped) && skipped[i] < d.Add(24*time.Hour).UnixMicro() {
+			continue
+		}
+		p.days = append(p.days, d)
+	}
 	p.direct = addSpan(p.direct, span{from, p.rollFrom})
 	for _, h := range skipped {
 		t := time.UnixMicro(h).UTC()
@@ -291,20 +353,63 @@ func (db *DB) planReport(ctx context.Context, from, to time.Time, cuts []time.Ti
 	return p, nil
 }
 
-// summaryWhere returns the conditions on report_hours r for the plan's
-// summed hours and the filter's team and service.
-func (db *DB) summaryWhere(p *reportPlan, f balcao.ReportFilter) (string, []any) {
-	where := ` WHERE r.hour >= ? AND r.hour < ?`
-	args := []any{db.d.t(p.rollFrom), db.d.t(p.rollTo)}
-	if f.TeamID != 0 {
-		where += ` AND r.team_id = ?`
-		args = append(args, f.TeamID)
+// sumRows reads the rows of a summary table (report_hours by hour or
+// report_days by day) in spans, for the filter's team and service: up to
+// 50 spans a query, each an index range.
+func (db *DB) sumRows(ctx context.Context, table, col string, spans []span, f balcao.ReportFilter, cols string, each func(*sql.Rows) error) error {
+	for len(spans) > 0 {
+		chunk := spans[:min(50, len(spans))]
+		spans = spans[len(chunk):]
+		var b strings.Builder
+		var args []any
+		b.WriteString(`SELECT r.` + col + `, ` + cols + ` FROM ` + table + ` r WHERE (`)
+		for i, s := range chunk {
+			if i > 0 {
+				b.WriteString(` OR `)
+			}
+			b.WriteString(`(r.` + col + ` >= ? AND r.` + col + ` < ?)`)
+			args = append(args, db.d.t(s.from), db.d.t(s.to))
+		}
+		b.WriteString(`)`)
+		if f.TeamID != 0 {
+			b.WriteString(` AND r.team_id = ?`)
+			args = append(args, f.TeamID)
+		}
+		if f.Service != "" {
+			b.WriteString(` AND r.service = ?`)
+			args = append(args, f.Service)
+		}
+		var rows *sql.Rows
+		var err error
+		if len(chunk) == 1 {
+			rows, err = db.rquery(ctx, b.String(), args...)
+		} else {
+			rows, err = db.rqueryOnce(ctx, b.String(), args...)
+		}
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := each(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
-	if f.Service != "" {
-		where += ` AND r.service = ?`
-		args = append(args, f.Service)
+	return nil
+}
+
+// rqueryOnce runs a query on the read pool without keeping it prepared:
+// for query texts that vary with their arguments (a list of spans).
+func (db *DB) rqueryOnce(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if db.d.Numbered {
+		query = renumber(query)
 	}
-	return where, args
+	return db.read.QueryContext(ctx, query, args...)
 }
 
 // ReportRollup returns how far the hourly summaries reach.
@@ -411,6 +516,17 @@ func (db *DB) rollUpStep(ctx context.Context, tx *sql.Tx, target, now time.Time)
 			return false, err
 		}
 	}
+	days := map[time.Time]bool{}
+	for _, s := range spans {
+		for d := floorDay(s.from); d.Before(s.to); d = d.Add(24 * time.Hour) {
+			days[d] = true
+		}
+	}
+	for d := range days {
+		if err := db.sumDay(ctx, tx, d, next); err != nil {
+			return false, err
+		}
+	}
 	if _, err := db.exec(ctx, tx, `DELETE FROM report_dirty WHERE hour < ?`, db.d.t(next)); err != nil {
 		return false, err
 	}
@@ -492,6 +608,60 @@ func (db *DB) sumUp(ctx context.Context, tx *sql.Tx, s span) error {
 		if _, err := db.exec(ctx, tx, `INSERT INTO report_hours (hour, team_id, service, request_type, received, first_response,
 			resolved, resolved_in_time, first_response_in_time, resolution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			db.d.t(time.UnixMicro(k.hour)), k.team, k.service, k.kind, r.received, r.firstResponse.encode(),
+			r.resolved, r.resInTime, r.frIn, r.resolution.encode()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sumDay writes again the summaries of UTC day d from its hours', or
+// removes them while the day is not wholly summed up (before next).
+func (db *DB) sumDay(ctx context.Context, tx *sql.Tx, d, next time.Time) error {
+	end := d.Add(24 * time.Hour)
+	if _, err := db.exec(ctx, tx, `DELETE FROM report_days WHERE day = ?`, db.d.t(d)); err != nil || end.After(next) {
+		return err
+	}
+	sums := map[rollKey]*rollRow{}
+	rows, err := db.tquery(ctx, tx, `SELECT team_id, service, request_type, received, first_response, resolved, resolved_in_time,
+		first_response_in_time, resolution FROM report_hours WHERE hour >= ? AND hour < ?`, db.d.t(d), db.d.t(end))
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k rollKey
+		var c rollRow
+		var fr, res []byte
+		if err := rows.Scan(&k.team, &k.service, &k.kind, &c.received, &fr, &c.resolved, &c.resInTime, &c.frIn, &res); err != nil {
+			rows.Close()
+			return err
+		}
+		r := sums[k]
+		if r == nil {
+			r = &rollRow{firstResponse: hist{}, resolution: hist{}}
+			sums[k] = r
+		}
+		r.received += c.received
+		r.resolved += c.resolved
+		r.resInTime += c.resInTime
+		r.frIn += c.frIn
+		if err := r.firstResponse.merge(fr); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := r.resolution.merge(res); err != nil {
+			rows.Close()
+			return err
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for k, r := range sums {
+		if _, err := db.exec(ctx, tx, `INSERT INTO report_days (day, team_id, service, request_type, received, first_response,
+			resolved, resolved_in_time, first_response_in_time, resolution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			db.d.t(d), k.team, k.service, k.kind, r.received, r.firstResponse.encode(),
 			r.resolved, r.resInTime, r.frIn, r.resolution.encode()); err != nil {
 			return err
 		}

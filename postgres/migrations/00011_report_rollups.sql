@@ -34,6 +34,22 @@ CREATE TABLE report_hours (
     PRIMARY KEY (hour, team_id, service, request_type)
 );
 
+-- The same per UTC day, summed from the hours once a day is wholly summed
+-- up: a month is 30 rows per team, service and type instead of 720.
+CREATE TABLE report_days (
+    day TIMESTAMPTZ NOT NULL,
+    team_id BIGINT NOT NULL,
+    service TEXT NOT NULL,
+    request_type TEXT NOT NULL,
+    received INTEGER NOT NULL,
+    first_response BYTEA NOT NULL,
+    resolved INTEGER NOT NULL,
+    resolved_in_time INTEGER NOT NULL,
+    first_response_in_time INTEGER NOT NULL,
+    resolution BYTEA NOT NULL,
+    PRIMARY KEY (day, team_id, service, request_type)
+);
+
 CREATE TABLE report_state (
     one INTEGER PRIMARY KEY CHECK (one = 1),
     rolled_to TIMESTAMPTZ NOT NULL,
