@@ -12,14 +12,15 @@ import (
 	"balcao"
 )
 
-// The reports read hourly summaries (report_hours, migration 00011) for the
-// complete hours before report_state.rolled_to, and the tickets themselves
-// for the rest of their period: the hours since rolled_to, the hours a
-// change made wrong since the last run (report_dirty, filled by triggers on
-// tickets and sla_records), and any hour a period or day boundary cuts (a
-// time zone that is not a whole number of hours from UTC). Hourly UTC
-// summaries serve any whole-hour zone: Lisbon's and São Paulo's days are
-// whole UTC hours, 23 or 25 of them when the clocks change.
+// The reports read summaries (migration 00011) for the complete hours
+// before report_state.rolled_to: report_days for the UTC days wholly summed
+// up, report_hours for the other hours; and the tickets themselves for the
+// rest of their period: the hours since rolled_to, the hours a change made
+// wrong since the last run (report_dirty, filled by triggers on tickets and
+// sla_records), and any hour a period or day boundary cuts (a time zone
+// that is not a whole number of hours from UTC). Hourly UTC summaries serve
+// any whole-hour zone: Lisbon's and São Paulo's days are whole UTC hours,
+// 23 or 25 of them when the clocks change.
 //
 // RollUpReports moves rolled_to to the last complete hour, a day at a time,
 // and writes the dirty hours again. On PostgreSQL the triggers take the
@@ -31,8 +32,8 @@ import (
 // same but could wait forever: the statement cache holds its mutex while
 // PostgreSQL parses an UPDATE of tickets, which queued behind the job's
 // lock, while a writer the job waited for needed that mutex. Parsing never
-// takes the advisory lock.) On SQLite
-// writes are serialised and the job runs in the write transaction.
+// takes the advisory lock.) On SQLite writes are serialised and the job
+// runs in the write transaction.
 
 // reportLockKey is the advisory lock of migration 00011's triggers.
 const reportLockKey int64 = 4815162342
