@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 // several moments, and checks after each step, and between steps while
 // changes wait for the job, that every report equals the one computed here
 // from the tickets read back (percentiles within the stated bucket error).
+// Its last step runs writers and the job at the same time (without the
+// job's lock on PostgreSQL it loses changes, and fails).
 func testReportRollups(t *testing.T, open Opener) {
 	s, _ := open(t)
 	cit := setupTeam(t, s)
@@ -318,6 +321,71 @@ func testReportRollups(t *testing.T, open Opener) {
 	}
 	rollUp(last)
 	check("a day later", last)
+
+	// 4. Writers and the job at the same time: changes of team, new tickets
+	// with past times, resolutions and reopenings while the job runs again
+	// and again; then one more run, and the figures must be exact.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range 30 {
+			if _, err := s.RollUpReports(ctx, last.Add(time.Duration(i)*5*time.Minute)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	var mu sync.Mutex
+	var added []*balcao.Ticket
+	for w := range 3 {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(w), 99))
+			for i := range 20 {
+				tk := ids[r.IntN(len(ids))]
+				var err error
+				switch r.IntN(3) {
+				case 0:
+					_, err = s.ChangeTeam(ctx, tk.ID, teams[r.IntN(len(teams))].ID, balcao.SystemActor, last)
+				case 1:
+					k := kinds[r.IntN(len(kinds))]
+					// Each its own requester: two first tickets of one
+					// new requester at once may both try to add them.
+					nt := newTicket(fmt.Sprintf("concorrente%d-%d@usf.pt", w, i), base.Add(time.Duration(r.Int64N(int64(last.Sub(base))))))
+					nt.RequestType, nt.Service, nt.TeamCode = k.typ, k.service, k.team
+					var nk *balcao.Ticket
+					if nk, err = s.CreateTicket(ctx, nt); err == nil {
+						mu.Lock()
+						added = append(added, nk)
+						mu.Unlock()
+					}
+				case 2:
+					var cur *balcao.Ticket
+					if cur, err = s.TicketByNumber(ctx, tk.Number); err != nil {
+						break
+					}
+					switch {
+					case cur.Status.Open():
+						_, err = s.ChangeStatus(ctx, tk.ID, balcao.StatusResolved, balcao.SystemActor, "", cur.CreatedAt.Add(time.Duration(r.IntN(48))*time.Hour))
+					case cur.Status == balcao.StatusResolved:
+						_, err = s.ChangeStatus(ctx, tk.ID, balcao.StatusOpen, balcao.SystemActor, "", last)
+					}
+				}
+				// Two writers may move the same ticket: one of them is refused.
+				if err != nil && balcao.ErrorCode(err) != balcao.ECONFLICT && balcao.ErrorCode(err) != balcao.EINVALID {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	ids = append(ids, added...)
+	final := last.Add(3 * time.Hour)
+	check("writers and the job together, before the last run", final)
+	rollUp(final)
+	check("writers and the job together", final)
 }
 
 func earliest(a, b time.Time) time.Time {
