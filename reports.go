@@ -78,3 +78,21 @@ func Percentile(sorted []time.Duration, p float64) time.Duration {
 	frac := pos - float64(lo)
 	return sorted[lo] + time.Duration(frac*float64(sorted[lo+1]-sorted[lo]))
 }
+
+// Percentiles taken from the hourly report summaries are read from
+// histograms whose buckets are 2 % wide: a median or 90th percentile then
+// differs from the exact one by at most DurationRelativeError of its value
+// plus DurationAbsoluteError (times under a second share one bucket). The
+// counts are exact.
+const (
+	DurationRelativeError = 0.01
+	DurationAbsoluteError = time.Second
+)
+
+// ReportRollup tells how far the hourly report summaries reach: every hour
+// before RolledTo is summed up (as of ComputedAt, when the reports job last
+// ran); later tickets, and the hours changed since, are counted from the
+// tickets themselves. Both are zero before the first run.
+type ReportRollup struct {
+	RolledTo, ComputedAt time.Time
+}

@@ -215,6 +215,12 @@ type Store interface {
 	// time to first response (tickets created in the period) and to
 	// resolution (tickets resolved in the period).
 	ResponseTimes(ctx context.Context, f ReportFilter) (*ResponseTimes, error)
+	// RollUpReports writes the hourly summaries the reports read, for the
+	// complete hours up to now and the hours changed since the last run,
+	// and returns how far they reach.
+	RollUpReports(ctx context.Context, now time.Time) (ReportRollup, error)
+	// ReportRollup returns how far the hourly summaries reach.
+	ReportRollup(ctx context.Context) (ReportRollup, error)
 
 	// MailboxCursor and SetMailboxCursor keep an IMAP poller's position.
 	MailboxCursor(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)

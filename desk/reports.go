@@ -55,6 +55,7 @@ type reportsPage struct {
 	NoTeams  bool
 	Scope    string // the period and selection shown, in words
 	AsOf     string // when the figures were computed
+	Rollup   string // how far the hourly summaries reach
 	Sections []reportSection
 }
 
@@ -67,6 +68,7 @@ type reportData struct {
 	times    *balcao.ResponseTimes
 	ratings  *balcao.RatingSummary
 	records  *balcao.SLASummary
+	rollup   balcao.ReportRollup
 }
 
 func (s *Server) reports(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -186,6 +188,12 @@ func (s *Server) reports(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	p.Scope = l.T("reports.scope", teamName, serviceName, from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly))
 	p.AsOf = l.T("reports.asof", d.at.In(s.Location).Format("15:04"))
+	if ru := d.rollup; ru.RolledTo.IsZero() {
+		p.Rollup = l.T("reports.rollup.none")
+	} else {
+		to := ru.RolledTo.In(s.Location)
+		p.Rollup = l.T("reports.rollup", to.Format("15:04"), to.Format(time.DateOnly), ru.ComputedAt.In(s.Location).Format("15:04"))
+	}
 	p.Sections = s.reportSections(l, d)
 	s.render(w, http.StatusOK, "reports", p)
 }
@@ -205,7 +213,8 @@ func startOfDay(t time.Time, loc *time.Location) time.Time {
 }
 
 // reportData runs the report queries at the same time: each reads its own
-// slice of the tickets, and the page waits for the slowest.
+// slice of the tickets (or of the hourly summaries), and the page waits for
+// the slowest.
 func (s *Server) reportData(r *http.Request, f balcao.ReportFilter, now time.Time) (*reportData, error) {
 	ttl := s.ReportCacheTTL
 	if ttl == 0 {
@@ -217,13 +226,14 @@ func (s *Server) reportData(r *http.Request, f balcao.ReportFilter, now time.Tim
 	ctx := r.Context()
 	d := &reportData{at: now}
 	var wg sync.WaitGroup
-	errs := make([]error, 6)
+	errs := make([]error, 7)
 	wg.Go(func() { d.received, errs[0] = s.Store.ReceivedByDay(ctx, f, s.Location) })
 	wg.Go(func() { d.backlog, errs[1] = s.Store.Backlog(ctx, f, now) })
 	wg.Go(func() { d.sla, errs[2] = s.Store.SLACompliance(ctx, f) })
 	wg.Go(func() { d.times, errs[3] = s.Store.ResponseTimes(ctx, f) })
 	wg.Go(func() { d.ratings, errs[4] = s.Store.RatingSummary(ctx, f) })
 	wg.Go(func() { d.records, errs[5] = s.Store.SLASummary(ctx, f) })
+	wg.Go(func() { d.rollup, errs[6] = s.Store.ReportRollup(ctx) })
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"balcao"
+	"balcao/desk"
 )
 
 // reportsEnv adds a supervisor of the agent's team and an admin, and three
@@ -119,4 +120,21 @@ func lisbon(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// TestReportsSayHowFarTheSummariesReach: before the reports job has run the
+// page says every figure was counted ticket by ticket; after, up to which
+// hour the hourly totals go and when the job ran, with the same figures.
+func TestReportsSayHowFarTheSummariesReach(t *testing.T) {
+	e := newEnv(t, func(s *desk.Server) { s.ReportCacheTTL = -1 })
+	sup, _ := reportsEnv(t, e)
+	wantBody(t, e.get(sup, "/desk/reports"), "2 pedidos recebidos em 30 dias.", "Ainda não há totais por hora")
+	now := e.clock.Now()
+	if _, err := e.store.RollUpReports(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	loc := lisbon(t)
+	hour := now.UTC().Truncate(time.Hour).In(loc)
+	wantBody(t, e.get(sup, "/desk/reports"), "2 pedidos recebidos em 30 dias.",
+		"totais por hora até às "+hour.Format("15:04")+" de "+hour.Format(time.DateOnly)+" (o trabalho de resumo correu às "+now.In(loc).Format("15:04")+")")
 }

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Ratings", func(t *testing.T) { testRatings(t, open) })
 	t.Run("OriginalsComeBackWhole", func(t *testing.T) { testOriginalsComeBackWhole(t, open) })
 	t.Run("Reports", func(t *testing.T) { testReports(t, open) })
+	t.Run("ReportRollups", func(t *testing.T) { testReportRollups(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Desk", func(t *testing.T) { RunDesk(t, open) })

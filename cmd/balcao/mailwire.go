@@ -85,14 +85,15 @@ func startMail(ctx context.Context, cfg Config, store *sqldb.DB, cat *catalog.Ca
 		log.Warn("no BALCAO_MAIL_RELAY: answers wait in the outbox (balcao outbox) until a relay is configured")
 	}
 	// The scheduled work: the seeds' time rules (30-day auto-close, 10-day
-	// reopen window, per service), service-level warnings and breaches, and
-	// satisfaction links; each at start (catch-up) and then periodically,
-	// in one instance at a time.
+	// reopen window, per service), service-level warnings and breaches,
+	// satisfaction links and the reports' hourly summaries; each at start
+	// (catch-up) and then periodically, in one instance at a time.
 	clock := balcao.SystemClock{}
 	for _, job := range []interface{ Run(context.Context) }{
 		&jobs.Lifecycle{Store: store, Levels: levels, Notifier: in, Locker: store, Clock: clock, Logger: log},
 		&jobs.SLA{Store: store, Levels: levels, Notifier: in, Locker: store, Clock: clock, Logger: log},
 		&jobs.Ratings{Store: store, Notifier: in, BaseURL: cfg.BaseURL, Locker: store, Clock: clock, Logger: log},
+		&jobs.Reports{Store: store, Locker: store, Clock: clock, Logger: log},
 	} {
 		ms.wg.Add(1)
 		go func() { defer ms.wg.Done(); job.Run(ctx) }()
