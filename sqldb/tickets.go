@@ -181,9 +181,17 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 		switch {
 		case err == sql.ErrNoRows:
 			name = nt.RequesterName
+			// Two first requests of one person may arrive together (on
+			// PostgreSQL, in transactions running side by side): the
+			// second finds the first's row instead of failing.
 			err = db.qrow(ctx, tx, `INSERT INTO users (email, name, role, language, password_hash, disabled, created_at)
-				VALUES (?, ?, 'requester', ?, '', FALSE, ?) RETURNING id`,
+				VALUES (?, ?, 'requester', ?, '', FALSE, ?) ON CONFLICT (email) DO NOTHING RETURNING id`,
 				nt.RequesterEmail, nt.RequesterName, nt.Language, db.d.t(nt.Now)).Scan(&requesterID)
+			if err == sql.ErrNoRows {
+				err = db.qrow(ctx, tx, `SELECT u.id, u.organisation_id, u.name, COALESCE(o.code, ''), COALESCE(o.name, '')
+					FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`, nt.RequesterEmail).
+					Scan(&requesterID, idScan{&orgID}, &name, &orgCode, &orgName)
+			}
 		case err == nil && name == "" && nt.RequesterName != "":
 			name = nt.RequesterName
 			_, err = db.exec(ctx, tx, `UPDATE users SET name = ? WHERE id = ?`, nt.RequesterName, requesterID)

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Reports", func(t *testing.T) { testReports(t, open) })
 	t.Run("ReportRollups", func(t *testing.T) { testReportRollups(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
+	t.Run("ConcurrentNewRequester", func(t *testing.T) { testConcurrentNewRequester(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Desk", func(t *testing.T) { RunDesk(t, open) })
 	t.Run("Admin", func(t *testing.T) { RunAdmin(t, open) })
@@ -464,6 +465,45 @@ func testAddMessage(t *testing.T, open Opener) {
 		if got := must[*balcao.Ticket](t)(s.TicketByNumber(ctx, tk.Number)); !got.UpdatedAt.Equal(c.want) {
 			t.Fatalf("automatic answer at %v: updated_at %v, want %v", c.at, got.UpdatedAt, c.want)
 		}
+	}
+}
+
+// testConcurrentNewRequester: the first requests of one new requester,
+// arriving together through two handles, all become tickets of one user.
+func testConcurrentNewRequester(t *testing.T, open Opener) {
+	s1, again := open(t)
+	s2 := again(t)
+	setupTeam(t, s1)
+	const each = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*each)
+	ids := make(chan int64, 2*each)
+	for _, s := range []balcao.Store{s1, s2} {
+		for range each {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tk, err := s.CreateTicket(ctx, newTicket("primeira.vez@usf.pt", T0))
+				if err != nil {
+					errs <- err
+					return
+				}
+				ids <- tk.RequesterID
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	close(ids)
+	for err := range errs {
+		t.Errorf("a first request failed: %v", err)
+	}
+	seen := map[int64]bool{}
+	for id := range ids {
+		seen[id] = true
+	}
+	if len(seen) != 1 {
+		t.Fatalf("the requester's tickets name %d users, want 1", len(seen))
 	}
 }
 
