@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -16,6 +18,10 @@ import (
 	"balcao/sla"
 	"balcao/web"
 )
+
+// serveGCPercent is the garbage collector's target of `balcao serve` when
+// GOGC is not set.
+const serveGCPercent = 200
 
 func cmdServe(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("serve", "", "Run the service: migrate the database, create the first admin account if there is none\n"+
@@ -29,6 +35,14 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	log := cfg.logger()
+	if os.Getenv("GOGC") == "" {
+		// The server's live heap is small (tens of MB) and every message
+		// it reads is garbage a moment later: collecting at 200 % growth
+		// instead of Go's 100 % cut intake's CPU by about 9 % for about
+		// 40 MB more at peak (docs/PERFORMANCE.md). GOGC and GOMEMLIMIT
+		// set by the operator win.
+		debug.SetGCPercent(serveGCPercent)
+	}
 	cat, err := loadCatalog(cfg)
 	if err != nil {
 		return err
