@@ -32,6 +32,7 @@ func main() {
 	total := flag.Int("messages", 10000, "messages to send in all")
 	pngSize := flag.Int("png", 30<<10, "size of the attached screenshot in bytes")
 	pid := flag.Int("pid", 0, "PID of the server, to report its peak memory (VmHWM)")
+	requesters := flag.Int("requesters", 1000, "distinct sender addresses, used in turn: the desk sends at most BALCAO_AUTO_MAIL_PER_DAY automatic answers (40) to one address a day, so every message gets its acknowledgement only while messages per requester stay under that cap")
 	mode := flag.String("mode", "auto", "how to send the content: bdat (CHUNKING, RFC 3030), data, or auto (BDAT when the server offers CHUNKING, as Postfix and Exchange do)")
 	flag.Parse()
 
@@ -72,9 +73,10 @@ func main() {
 				if i > int64(*total) {
 					return
 				}
-				msg := templates[w].message(i)
+				who := fmt.Sprintf("%0*d", requesterWidth, i%int64(max(1, *requesters)))
+				msg := templates[w].message(i, who)
 				t0 := time.Now()
-				if err := c.send("ana.costa@usf-arco-iris.min-saude.pt", *to, msg); err != nil {
+				if err := c.send(requesterAddress(who), *to, msg); err != nil {
 					failures.Add(1)
 					fmt.Fprintln(os.Stderr, "send:", err)
 					if c.reset() != nil {
@@ -222,37 +224,51 @@ func (c *client) close() {
 	c.conn.Close()
 }
 
-// template is a complete CIT D.1 request with room for a message number.
+// template is a complete CIT D.1 request with room for a message number
+// and a requester number.
 type template struct {
-	b          []byte
-	idAt, imAt int // offsets of the Message-ID number and of the patched base64
+	b           []byte
+	idAt, imAt  int // offsets of the Message-ID number and of the patched base64
+	whoAt, who2 int // offsets of the requester number in From and in the signature
 }
 
-const idWidth = 16
+const (
+	idWidth        = 16
+	requesterWidth = 5
+)
+
+// requesterAddress is the address of requester number who.
+func requesterAddress(who string) string {
+	return "profissional." + who + "@usf-arco-iris.min-saude.pt"
+}
 
 func newTemplate(run int64, worker int, to, attachment string) *template {
 	marker := strings.Repeat("#", idWidth)
-	raw := message(run, marker, worker, to, attachment)
-	t := &template{b: raw, idAt: bytes.Index(raw, []byte(marker))}
+	whoMarker := strings.Repeat("%", requesterWidth)
+	raw := message(run, marker, whoMarker, worker, to, attachment)
+	t := &template{b: raw, idAt: bytes.Index(raw, []byte(marker)), whoAt: bytes.Index(raw, []byte(whoMarker))}
+	t.who2 = t.whoAt + requesterWidth + bytes.Index(raw[t.whoAt+requesterWidth:], []byte(whoMarker))
 	// The first 16 base64 characters after the PNG signature's 12 (its 8
 	// bytes and 1 more) become the message number.
 	t.imAt = bytes.Index(raw, []byte(attachment[:12])) + 12
 	return t
 }
 
-func (t *template) message(i int64) []byte {
+func (t *template) message(i int64, who string) []byte {
 	m := slices.Clone(t.b)
 	n := fmt.Sprintf("%0*d", idWidth, i)
 	copy(m[t.idAt:], n)
+	copy(m[t.whoAt:], who)
+	copy(m[t.who2:], who)
 	// 12 digits are exactly 16 base64 characters.
 	copy(m[t.imAt:], base64.StdEncoding.EncodeToString([]byte(n[idWidth-12:])))
 	return m
 }
 
-func message(run int64, id string, worker int, to, attachment string) []byte {
+func message(run int64, id, who string, worker int, to, attachment string) []byte {
 	var b bytes.Buffer
 	boundary := fmt.Sprintf("b%d-%d", run, worker)
-	fmt.Fprintf(&b, "From: Ana Costa <ana.costa@usf-arco-iris.min-saude.pt>\r\nTo: %s\r\n", to)
+	fmt.Fprintf(&b, "From: Profissional %s <%s>\r\nTo: %s\r\n", who, requesterAddress(who), to)
 	fmt.Fprintf(&b, "Subject: =?UTF-8?Q?CIT_=E2=80=93_Problema/Erro_aplica=C3=A7=C3=A3o_local_(SAM-CS)?=\r\n")
 	fmt.Fprintf(&b, "Message-ID: <load-%d-%s@usf-arco-iris.min-saude.pt>\r\nDate: %s\r\n", run, id, time.Now().Format(time.RFC1123Z))
 	fmt.Fprintf(&b, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=%s\r\n\r\n", boundary)
