@@ -175,9 +175,10 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 		var name, orgCode, orgName string
 		// Look up first: most tickets come from known requesters, and an
 		// upsert would rewrite their row (and a page of the WAL) every time.
-		err := db.qrow(ctx, tx, `SELECT u.id, u.organisation_id, u.name, COALESCE(o.code, ''), COALESCE(o.name, '')
-			FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`, nt.RequesterEmail).
-			Scan(&requesterID, idScan{&orgID}, &name, &orgCode, &orgName)
+		scanRequester := func() error {
+			return db.qrow(ctx, tx, requesterByEmailSQL, nt.RequesterEmail).Scan(&requesterID, idScan{&orgID}, &name, &orgCode, &orgName)
+		}
+		err := scanRequester()
 		switch {
 		case err == sql.ErrNoRows:
 			name = nt.RequesterName
@@ -188,9 +189,7 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 				VALUES (?, ?, 'requester', ?, '', FALSE, ?) ON CONFLICT (email) DO NOTHING RETURNING id`,
 				nt.RequesterEmail, nt.RequesterName, nt.Language, db.d.t(nt.Now)).Scan(&requesterID)
 			if err == sql.ErrNoRows {
-				err = db.qrow(ctx, tx, `SELECT u.id, u.organisation_id, u.name, COALESCE(o.code, ''), COALESCE(o.name, '')
-					FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`, nt.RequesterEmail).
-					Scan(&requesterID, idScan{&orgID}, &name, &orgCode, &orgName)
+				err = scanRequester()
 			}
 		case err == nil && name == "" && nt.RequesterName != "":
 			name = nt.RequesterName
@@ -263,6 +262,10 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 	t.ID, t.Number = id, number
 	return t, nil
 }
+
+// requesterByEmailSQL reads a requester and their organisation.
+const requesterByEmailSQL = `SELECT u.id, u.organisation_id, u.name, COALESCE(o.code, ''), COALESCE(o.name, '')
+	FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`
 
 const nextNumberSQL = `INSERT INTO ticket_counters (prefix, year, value) VALUES (?, ?, 1)
 	ON CONFLICT (prefix, year) DO UPDATE SET value = ticket_counters.value + 1 RETURNING value`
