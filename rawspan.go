@@ -11,11 +11,14 @@ import (
 // CRLF (or LF) ends, the last line ending where a line ends in the
 // original. A store can keep the original without those bytes, which it
 // already holds decoded as the attachment, and rebuild them on reading.
+// Stores keep spans as JSON with the message's stored form, hence the
+// short names.
 type RawSpan struct {
-	At, Len int    // offset and length in the original
-	SHA256  string // the attachment's digest
-	Wrap    int    // line length
-	CRLF    bool   // line ends
+	At     int    `json:"at"`   // offset in the original
+	Len    int    `json:"len"`  // length of the encoding
+	SHA256 string `json:"sha"`  // the attachment's digest
+	Wrap   int    `json:"wrap"` // line length
+	CRLF   bool   `json:"crlf"` // line ends
 }
 
 // minRawSpan is the smallest attachment worth finding in the original.

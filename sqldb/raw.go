@@ -22,19 +22,10 @@ import (
 // in place, so the bytes read back are always the bytes received: the
 // stored form is checked against the original's SHA-256 on every read.
 
-// splice is one base64 body cut out of a stored original.
-type splice struct {
-	At   int    `json:"at"`   // offset in the original
-	Len  int    `json:"len"`  // length of the text cut out
-	SHA  string `json:"sha"`  // the attachment's blob
-	Wrap int    `json:"wrap"` // line length
-	CRLF bool   `json:"crlf"` // line ends
-}
-
-// compactRaw returns the stored form of an original and its splices (nil
-// when nothing was cut out, and compact is raw itself). spans are where the
-// attachments' base64 lies (balcao.FindRawSpans).
-func compactRaw(raw []byte, spans []balcao.RawSpan) (compact []byte, splices []splice) {
+// compactRaw returns the stored form of an original and the spans cut
+// out of it (nil when nothing was, and compact is raw itself). spans are
+// where the attachments' base64 lies (balcao.FindRawSpans).
+func compactRaw(raw []byte, spans []balcao.RawSpan) (compact []byte, cut []balcao.RawSpan) {
 	if len(spans) == 0 {
 		return raw, nil
 	}
@@ -51,13 +42,12 @@ func compactRaw(raw []byte, spans []balcao.RawSpan) (compact []byte, splices []s
 		}
 		compact = append(compact, raw[prev:s.At]...)
 		prev = s.At + s.Len
-		splices = append(splices, splice{At: s.At, Len: s.Len, SHA: s.SHA256, Wrap: s.Wrap, CRLF: s.CRLF})
 	}
-	return append(compact, raw[prev:]...), splices
+	return append(compact, raw[prev:]...), spans
 }
 
 // expandRaw rebuilds an original from its stored form.
-func expandRaw(compact []byte, splices []splice, size int, blob func(sha string) ([]byte, error)) ([]byte, error) {
+func expandRaw(compact []byte, splices []balcao.RawSpan, size int, blob func(sha string) ([]byte, error)) ([]byte, error) {
 	out := make([]byte, 0, size)
 	c := 0
 	for _, s := range splices {
@@ -67,13 +57,13 @@ func expandRaw(compact []byte, splices []splice, size int, blob func(sha string)
 		}
 		out = append(out, compact[c:c+n]...)
 		c += n
-		data, err := blob(s.SHA)
+		data, err := blob(s.SHA256)
 		if err != nil {
 			return nil, err
 		}
 		enc := balcao.Base64Lines(data, s.Wrap, s.CRLF)
 		if len(enc) != s.Len {
-			return nil, errf("stored original: attachment %s encodes to %d bytes, not %d", s.SHA, len(enc), s.Len)
+			return nil, errf("stored original: attachment %s encodes to %d bytes, not %d", s.SHA256, len(enc), s.Len)
 		}
 		out = append(out, enc...)
 	}
@@ -116,7 +106,7 @@ func (db *DB) blob(ctx context.Context, sum string, depth int) ([]byte, error) {
 	if list == "" {
 		return data, nil
 	}
-	var splices []splice
+	var splices []balcao.RawSpan
 	if err := json.Unmarshal([]byte(list), &splices); err != nil {
 		return nil, errf("stored original %s: %v", sum, err)
 	}

@@ -23,7 +23,7 @@ func random(n int) []byte {
 	return b
 }
 
-func roundTrip(t *testing.T, raw []byte, atts ...*balcao.Attachment) (compact []byte, splices []splice) {
+func roundTrip(t *testing.T, raw []byte, atts ...*balcao.Attachment) (compact []byte, splices []balcao.RawSpan) {
 	t.Helper()
 	compact, splices = compactRaw(raw, balcao.FindRawSpans(raw, atts))
 	blobs := map[string][]byte{}
