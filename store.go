@@ -43,6 +43,9 @@ type NewTicket struct {
 	Participants []string // other people copied on the request, who may write into the ticket
 	Actor        Actor
 	Now          time.Time
+	// Seq is a number drawn beforehand with Store.ReserveTicketNumber for
+	// the year of Now; zero draws one when the ticket is created.
+	Seq int64
 }
 
 // TicketFilter selects tickets for a list. Zero values do not filter.
@@ -130,6 +133,10 @@ type Store interface {
 
 	// CreateTicket opens a ticket with a new, never reused number.
 	CreateTicket(ctx context.Context, nt *NewTicket) (*Ticket, error)
+	// ReserveTicketNumber draws a ticket number for a ticket about to be
+	// created in the given year: the sequence to pass as NewTicket.Seq and
+	// the number it makes. Numbers drawn and not used are skipped.
+	ReserveTicketNumber(ctx context.Context, year int) (int64, TicketNumber, error)
 	TicketByNumber(ctx context.Context, n TicketNumber) (*Ticket, error)
 	ListTickets(ctx context.Context, f TicketFilter) (*TicketPage, error)
 	// SearchTickets finds tickets by number, by identifier or by the words

@@ -33,6 +33,7 @@ type DB struct {
 	group   *groupCommitter
 	stmts   stmtCache
 	locks   localLocks
+	numbers numberBlocks // ticket numbers drawn ahead (SQLite)
 	closeFn func() error
 
 	stopSearch, searchDone chan struct{} // the search indexing loop, when SearchQueue
@@ -136,6 +137,18 @@ func notFound(err error, format string, args ...any) error {
 func (db *DB) conflict(err error, format string, args ...any) error {
 	if err != nil && db.d.IsUniqueViolation(err) {
 		return balcao.Errorf(balcao.ECONFLICT, format, args...)
+	}
+	return err
+}
+
+// messageConflict is conflict for the one unique key that means "this
+// message is already stored": its Message-ID. Any other unique failure in
+// the same transaction (a ticket number given twice, say) stays an error
+// of its own, so that a caller never mistakes it for a duplicate message
+// and drops the message.
+func (db *DB) messageConflict(err error, messageID string) error {
+	if err != nil && db.d.IsUniqueViolation(err) && strings.Contains(err.Error(), "message_id") {
+		return balcao.Errorf(balcao.ECONFLICT, "message %s is already stored", messageID)
 	}
 	return err
 }

@@ -119,8 +119,8 @@ func (db *DB) checkMessage(m *balcao.Message) error {
 // CreateTicket opens a ticket: requester found or created, number drawn,
 // ticket, first message, attachments and events written in one transaction.
 func (db *DB) CreateTicket(ctx context.Context, nt *balcao.NewTicket) (*balcao.Ticket, error) {
-	var reserved int64
-	if db.d.ReserveNumbers {
+	reserved := nt.Seq
+	if reserved == 0 && db.d.ReserveNumbers {
 		// Draw the number before the transaction (see reserveNumber).
 		if err := db.validateNewTicket(nt); err != nil {
 			return nil, err
@@ -250,7 +250,7 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 	}()
 	if err != nil {
 		if nt.Message != nil && nt.Message.MessageID != "" {
-			err = db.conflict(err, "message %s is already stored", nt.Message.MessageID)
+			err = db.messageConflict(err, nt.Message.MessageID)
 		}
 		return nil, err
 	}
@@ -732,7 +732,7 @@ func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *b
 	}
 	if err := db.insertMessage(ctx, tx, m); err != nil {
 		if m.MessageID != "" {
-			err = db.conflict(err, "message %s is already stored", m.MessageID)
+			err = db.messageConflict(err, m.MessageID)
 		}
 		return err
 	}

@@ -95,8 +95,8 @@ func (v *txView) MessageStored(messageID string) (bool, error) {
 }
 
 func (v *txView) CreateTicket(nt *balcao.NewTicket) (*balcao.Ticket, error) {
-	var reserved int64
-	if v.db.d.ReserveNumbers && v.db.opt.NumberPool != nil {
+	reserved := nt.Seq
+	if reserved == 0 && v.db.d.ReserveNumbers && v.db.opt.NumberPool != nil {
 		// Reserve on a separate pool so this transaction does not hold the
 		// counter row for its whole length.
 		if err := v.db.validateNewTicket(nt); err != nil {
@@ -212,7 +212,7 @@ func (v *txView) Enqueue(it *balcao.OutboxItem) error {
 
 func (v *txView) AutoMailCount(recipient string, since time.Time) (int, error) {
 	var n int
-	err := v.db.qrow(v.ctx, v.tx, `SELECT COUNT(*) FROM outbox WHERE first_recipient = ? AND auto AND created_at >= ?`,
+	err := v.db.qrow(v.ctx, v.tx, `SELECT COUNT(*) FROM outbox WHERE first_recipient = ? AND auto = TRUE AND created_at >= ?`,
 		strings.ToLower(recipient), v.db.d.t(since)).Scan(&n)
 	return n, err
 }

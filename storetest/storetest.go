@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Reports", func(t *testing.T) { testReports(t, open) })
 	t.Run("ReportRollups", func(t *testing.T) { testReportRollups(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
+	t.Run("ReservedNumbers", func(t *testing.T) { testReservedNumbers(t, open) })
 	t.Run("ConcurrentNewRequester", func(t *testing.T) { testConcurrentNewRequester(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Desk", func(t *testing.T) { RunDesk(t, open) })
@@ -510,6 +511,91 @@ func testConcurrentNewRequester(t *testing.T, open Opener) {
 // testConcurrentNumbering is the acceptance test: two writers (two
 // independent handles, as two instances would have) creating 1,000 tickets
 // each get 2,000 distinct numbers and no error at all.
+// testReservedNumbers mixes numbers drawn ahead (on two handles of one
+// database, as two processes would) with numbers drawn in the ticket's
+// transaction: every ticket gets the number reserved for it, no number is
+// given twice, and a reserved number left unused is never given to
+// another ticket.
+func testReservedNumbers(t *testing.T, open Opener) {
+	s1, again := open(t)
+	s2 := again(t)
+	setupTeam(t, s1)
+	const each = 200
+	var mu sync.Mutex
+	numbers := map[balcao.TicketNumber]string{}
+	skipped := map[balcao.TicketNumber]bool{}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3*each)
+	work := func(w int, s balcao.Store, reserve bool) {
+		defer wg.Done()
+		var last int64
+		for i := range each {
+			nt := newTicket(fmt.Sprintf("r%d-%d@usf.pt", w, i%20), T0)
+			nt.Message = &balcao.Message{Channel: balcao.ChannelEmail, Text: "pedido", MessageID: fmt.Sprintf("r%d-%d@test", w, i)}
+			var want balcao.TicketNumber
+			if reserve {
+				seq, n, err := s.ReserveTicketNumber(ctx, T0.Year())
+				if err != nil {
+					errs <- err
+					continue
+				}
+				if seq <= last {
+					errs <- fmt.Errorf("worker %d: reserved %d after %d", w, seq, last)
+				}
+				last = seq
+				if i%10 == 9 {
+					mu.Lock()
+					skipped[n] = true // reserved and never used
+					mu.Unlock()
+					continue
+				}
+				nt.Seq, want = seq, n
+			}
+			tk, err := s.CreateTicket(ctx, nt)
+			if err != nil {
+				errs <- err
+				continue
+			}
+			if want != "" && tk.Number != want {
+				errs <- fmt.Errorf("worker %d: ticket got %s, reserved %s", w, tk.Number, want)
+			}
+			mu.Lock()
+			if other, dup := numbers[tk.Number]; dup {
+				errs <- fmt.Errorf("number %s given to %s and %s", tk.Number, other, nt.RequesterEmail)
+			}
+			numbers[tk.Number] = nt.RequesterEmail
+			mu.Unlock()
+		}
+	}
+	wg.Add(3)
+	go work(0, s1, true)
+	go work(1, s2, true)
+	go work(2, s1, false)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if want := 3*each - 2*each/10; len(numbers) != want {
+		t.Fatalf("%d tickets, want %d", len(numbers), want)
+	}
+	for n := range skipped {
+		if _, used := numbers[n]; used {
+			t.Errorf("number %s was reserved and left unused, then given to a ticket", n)
+		}
+	}
+	// Read back: each ticket is found by the number it was given.
+	for n, who := range numbers {
+		tk, err := s1.TicketByNumber(ctx, n)
+		if err != nil {
+			t.Fatalf("ticket %s: %v", n, err)
+		}
+		if tk.RequesterEmail != who {
+			t.Fatalf("ticket %s belongs to %s, want %s", n, tk.RequesterEmail, who)
+		}
+	}
+}
+
 func testConcurrentNumbering(t *testing.T, open Opener) {
 	s1, again := open(t)
 	s2 := again(t)
