@@ -147,7 +147,10 @@ func (in *Intake) Deliver(ctx context.Context, env balcao.Envelope, raw []byte) 
 	}
 	p := &pending{in: in, env: env, raw: raw, msg: msg, desk: desk, now: now}
 	if p.looksNew() {
-		p.prepare()
+		p.isNew = true
+		if err := p.reserve(ctx); err != nil {
+			return Outcome{}, err
+		}
 	}
 	var out Outcome
 	err := in.cfg.Store.Update(ctx, func(tx balcao.Tx) error {
@@ -210,6 +213,9 @@ type pending struct {
 
 	// fresh is what a new ticket is made of, prepared once (see prepare).
 	fresh *freshTicket
+	// isNew: the message looks new (see looksNew), so its ticket was
+	// prepared and its number reserved before the transaction.
+	isNew bool
 }
 
 // freshTicket is the part of a new ticket that depends only on the
@@ -219,6 +225,31 @@ type freshTicket struct {
 	nt       *balcao.NewTicket
 	rt       *catalog.RequestType
 	problems []catalog.FieldProblem
+
+	// number is the ticket number drawn beforehand (nt.Seq), and ack the
+	// acknowledgement composed for it; both empty when the number is
+	// drawn in the transaction.
+	number balcao.TicketNumber
+	ack    *reply
+}
+
+// reserve draws the new ticket's number and composes its acknowledgement
+// before the write transaction, so that only the writes themselves hold
+// the database's one writer.
+func (p *pending) reserve(ctx context.Context) error {
+	f := p.prepare()
+	seq, number, err := p.in.cfg.Store.ReserveTicketNumber(ctx, p.now.Year())
+	if err != nil {
+		return err
+	}
+	f.nt.Seq, f.number = seq, number
+	if to := p.recipient(); to != "" {
+		// A message that cannot be answered as it is (a malformed
+		// In-Reply-To, say) is left to the transaction, which fails the
+		// same way and keeps it in quarantine.
+		f.ack, _ = p.compose(to, number, p.ackText(number, f))
+	}
+	return nil
 }
 
 // looksNew reports whether a message will most likely open a ticket: a
@@ -269,6 +300,12 @@ func (p *pending) prepare() *freshTicket {
 
 func (p *pending) run(tx balcao.Tx) (Outcome, error) {
 	msg := p.msg
+	if p.isNew {
+		// A new request (see looksNew) names no ticket and no earlier
+		// message, so it threads nowhere; a second copy of it fails on the
+		// stored Message-ID, which Deliver reports as a duplicate.
+		return p.newTicket(tx, 0)
+	}
 	if stored, err := tx.MessageStored(msg.MessageID); err != nil {
 		return Outcome{}, err
 	} else if stored {
@@ -425,10 +462,8 @@ func isWorkbook(a mail.Attachment) bool {
 // newTicket opens a ticket for the message; linkTo is an earlier closed
 // ticket it follows (0 when none).
 func (p *pending) newTicket(tx balcao.Tx, linkTo int64) (Outcome, error) {
-	cat := p.in.cfg.Catalog
 	f := p.prepare()
-	nt, rt, problems := f.nt, f.rt, f.problems
-	t, err := tx.CreateTicket(nt)
+	t, err := tx.CreateTicket(f.nt)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -437,32 +472,45 @@ func (p *pending) newTicket(tx balcao.Tx, linkTo int64) (Outcome, error) {
 			return Outcome{}, err
 		}
 	}
+	if f.ack != nil && t.Number == f.number {
+		answered, err := p.queue(tx, t.ID, f.ack)
+		return Outcome{Kind: "ticket", Ticket: t.Number, Answered: answered}, err
+	}
+	answered, err := p.answer(tx, t, p.ackText(t.Number, f))
+	return Outcome{Kind: "ticket", Ticket: t.Number, Answered: answered}, err
+}
+
+// ackText is the acknowledgement of a new ticket: the number and the
+// request type understood with what is missing, or, when no request type
+// was understood, the valid subjects of the address written to.
+func (p *pending) ackText(number balcao.TicketNumber, f *freshTicket) *answer {
+	cat := p.in.cfg.Catalog
+	nt, rt, problems := f.nt, f.rt, f.problems
 	a := &answer{lang: nt.Language}
 	a.t("greeting")
 	a.blank()
 	if rt != nil {
-		a.t("received", t.Number, rt.Title.Get(nt.Language))
+		a.t("received", number, rt.Title.Get(nt.Language))
 		p.describeProblems(a, rt, problems, "missing")
 		if rt.Approval && len(catalog.Errors(problems)) == 0 {
 			a.t("approval")
 		}
-	} else {
-		a.t("unclassified", p.msg.Subject, t.Number)
-		a.blank()
-		a.t("subjects")
-		for _, c := range extract.Candidates(cat, p.desk) {
-			if c.Subject != "" {
-				a.item(c.Subject)
-			}
-		}
-		// The service's own portal, when the catalogue names one.
-		if cands := cat.ByAddress(p.desk); len(cands) > 0 && cands[0].Service() != nil && cands[0].Service().Portal != "" {
-			a.blank()
-			a.t("portal", cands[0].Service().Portal)
+		return a
+	}
+	a.t("unclassified", p.msg.Subject, number)
+	a.blank()
+	a.t("subjects")
+	for _, c := range extract.Candidates(cat, p.desk) {
+		if c.Subject != "" {
+			a.item(c.Subject)
 		}
 	}
-	answered, err := p.answer(tx, t, a)
-	return Outcome{Kind: "ticket", Ticket: t.Number, Answered: answered}, err
+	// The service's own portal, when the catalogue names one.
+	if cands := cat.ByAddress(p.desk); len(cands) > 0 && cands[0].Service() != nil && cands[0].Service().Portal != "" {
+		a.blank()
+		a.t("portal", cands[0].Service().Portal)
+	}
+	return a
 }
 
 // describeProblems lists the missing or invalid items by their labels and
@@ -585,20 +633,67 @@ func suppressed(addr string) bool {
 // answer stores an automatic answer on the ticket and queues it, unless the
 // recipient must not get automatic mail or reached the daily cap.
 func (p *pending) answer(tx balcao.Tx, t *balcao.Ticket, a *answer) (bool, error) {
+	to := p.recipient()
+	if to == "" {
+		return false, nil
+	}
+	if ok, err := p.underCap(tx, to); err != nil || !ok {
+		return false, err
+	}
+	r, err := p.compose(to, t.Number, a)
+	if err != nil {
+		return false, err
+	}
+	return true, p.store(tx, t.ID, r)
+}
+
+// reply is an automatic answer ready to be stored and queued.
+type reply struct {
+	to  string
+	msg *balcao.Message
+	raw []byte
+}
+
+// recipient is where an automatic answer to the message goes, or "" when
+// the sender must not get automatic mail.
+func (p *pending) recipient() string {
 	to := p.msg.From.Addr
 	if len(p.msg.ReplyTo) > 0 && p.msg.ReplyTo[0].Addr != "" {
 		to = p.msg.ReplyTo[0].Addr
 	}
 	if to == "" || suppressed(to) || p.in.isDesk(to) {
-		return false, nil
+		return ""
 	}
+	return to
+}
+
+// underCap reports whether the recipient may get one more automatic
+// answer today.
+func (p *pending) underCap(tx balcao.Tx, to string) (bool, error) {
 	n, err := tx.AutoMailCount(to, p.now.Add(-24*time.Hour))
-	if err != nil {
+	return n < p.in.cfg.AutoMailPerDay, err
+}
+
+// queue stores and queues an answer composed beforehand, unless the
+// recipient reached the daily cap.
+func (p *pending) queue(tx balcao.Tx, ticketID int64, r *reply) (bool, error) {
+	if ok, err := p.underCap(tx, r.to); err != nil || !ok {
 		return false, err
 	}
-	if n >= p.in.cfg.AutoMailPerDay {
-		return false, nil
+	return true, p.store(tx, ticketID, r)
+}
+
+func (p *pending) store(tx balcao.Tx, ticketID int64, r *reply) error {
+	if err := tx.AddMessage(ticketID, r.msg, balcao.SystemActor); err != nil {
+		return err
 	}
+	return tx.Enqueue(&balcao.OutboxItem{TicketID: ticketID, MessageID: r.msg.MessageID, MailFrom: p.desk, Recipients: []string{r.to},
+		Raw: r.raw, Auto: true, CreatedAt: p.now})
+}
+
+// compose writes the answer about ticket number n as a mail to to: from
+// the service's address, threaded on the message, marked as automatic.
+func (p *pending) compose(to string, n balcao.TicketNumber, a *answer) (*reply, error) {
 	if p.msg.PasswordRedacted {
 		a.blank()
 		a.t("password")
@@ -610,8 +705,8 @@ func (p *pending) answer(tx balcao.Tx, t *balcao.Ticket, a *answer) (bool, error
 	a.t("signature")
 	body := mail.ReplyMarkers[a.lang] + "\n\n" + a.String()
 
-	id := p.newMessageID(t.Number)
-	subject := "[#" + string(t.Number) + "] " + stripTag(p.msg.Subject, p.in.cfg.NumberPrefix)
+	id := p.newMessageID(n)
+	subject := "[#" + string(n) + "] " + stripTag(p.msg.Subject, p.in.cfg.NumberPrefix)
 	refs := slices.Clone(p.msg.References)
 	if p.msg.MessageID != "" {
 		refs = append(refs, p.msg.MessageID)
@@ -626,15 +721,11 @@ func (p *pending) answer(tx balcao.Tx, t *balcao.Ticket, a *answer) (bool, error
 			mail.LoopHeader: p.in.cfg.Instance, "Precedence": "auto_reply"}}
 	raw, err := p.in.cfg.Compose(out)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	m := &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail, FromAddr: p.desk, FromName: fromName,
 		Subject: subject, Text: body, MessageID: id, Auto: true, To: []string{to}, CreatedAt: p.now}
-	if err := tx.AddMessage(t.ID, m, balcao.SystemActor); err != nil {
-		return false, err
-	}
-	return true, tx.Enqueue(&balcao.OutboxItem{TicketID: t.ID, MessageID: id, MailFrom: p.desk, Recipients: []string{to},
-		Raw: raw, Auto: true, CreatedAt: p.now})
+	return &reply{to: to, msg: m, raw: raw}, nil
 }
 
 // newMessageID makes a Message-ID that names the ticket, so that replies

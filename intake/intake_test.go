@@ -7,6 +7,7 @@ import (
 	netmail "net/mail"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -247,7 +248,13 @@ Em seg., 2 de mar. de 2026 às 10:00, Centro de Suporte escreveu:
 }
 
 func TestDuplicateDeliveryStoredAndAnsweredOnce(t *testing.T) {
-	d := newDesk(t)
+	onBothDatabases(t, testDuplicateDelivery)
+}
+
+// testDuplicateDelivery delivers a new request twice in a row, then
+// another one eight times at once (retries racing each other): each is
+// stored once, as one ticket with one answer.
+func testDuplicateDelivery(t *testing.T, d *desk) {
 	first := d.deliver(completeD1)
 	again := d.deliver(completeD1)
 	if again.Kind != "duplicate" {
@@ -256,6 +263,38 @@ func TestDuplicateDeliveryStoredAndAnsweredOnce(t *testing.T) {
 	page, _ := d.store.ListTickets(d.ctx, balcao.TicketFilter{})
 	if len(page.Tickets) != 1 || page.Tickets[0].Number != first.Ticket || len(d.outbox()) != 1 {
 		t.Fatalf("%d tickets, %d answers", len(page.Tickets), len(d.outbox()))
+	}
+	raced := strings.Replace(completeD1, "Message-ID: <", "Message-ID: <raced-", 1)
+	if raced == completeD1 {
+		t.Fatal("the sample has no Message-ID to change")
+	}
+	raw := strings.ReplaceAll(strings.TrimLeft(raced, "\n"), "\n", "\r\n")
+	kinds := make(chan string, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := d.in.Deliver(d.ctx, balcao.Envelope{Source: "smtp", MailFrom: senderOf(raw),
+				Recipients: []string{"servicedesk@spms.min-saude.pt"}}, []byte(raw))
+			if err != nil {
+				t.Error(err)
+			}
+			kinds <- out.Kind
+		}()
+	}
+	wg.Wait()
+	close(kinds)
+	count := map[string]int{}
+	for k := range kinds {
+		count[k]++
+	}
+	if count["ticket"] != 1 || count["duplicate"] != 7 {
+		t.Fatalf("eight deliveries at once: %v, want one ticket and seven duplicates", count)
+	}
+	page, _ = d.store.ListTickets(d.ctx, balcao.TicketFilter{})
+	if len(page.Tickets) != 2 || len(d.outbox()) != 2 {
+		t.Fatalf("after the race: %d tickets, %d answers, want 2 and 2", len(page.Tickets), len(d.outbox()))
 	}
 }
 
