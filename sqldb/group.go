@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // txFunc is a unit of write work. It must do all its writing through tx and
@@ -210,8 +209,11 @@ func (g *groupCommitter) loop() {
 // flush of the previous one, and one commit (and its pages of the log)
 // serves every request that came in meanwhile.
 func (g *groupCommitter) runBatch(first writeReq) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	// No deadline and no cancellation: a request once queued runs to its
+	// end (see do), and with modernc's driver a context that can end costs
+	// every statement a watcher goroutine, and database/sql one more for
+	// every query's rows.
+	ctx := context.Background()
 	batch, errs := []writeReq{first}, []error{nil}
 	tx, err := g.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -249,6 +251,16 @@ collect:
 				break collect
 			}
 			continue
+		}
+		// Requests already waiting join before the commit: a select with
+		// both ready would pick the flusher's signal half the time and
+		// commit a smaller batch, and each commit costs its pages of the
+		// log and a flush.
+		select {
+		case r := <-g.reqs:
+			err = join(r)
+			continue
+		default:
 		}
 		select {
 		case r := <-g.reqs:

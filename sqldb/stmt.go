@@ -60,7 +60,20 @@ func (db *DB) qrow(ctx context.Context, tx *sql.Tx, query string, args ...any) s
 	if err != nil {
 		return errRow{err}
 	}
+	ctx = db.writeCtx(ctx)
 	return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+}
+
+// writeCtx is the context of a statement in a write transaction. On
+// SQLite the group committer runs every request to its end once it is
+// queued, so a statement has nothing to cancel, and a context that can end
+// costs each statement a goroutine in the driver and each query's rows
+// another in database/sql.
+func (db *DB) writeCtx(ctx context.Context) context.Context {
+	if db.group != nil {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // exec runs a statement in a write transaction.
@@ -69,6 +82,7 @@ func (db *DB) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 	if err != nil {
 		return nil, err
 	}
+	ctx = db.writeCtx(ctx)
 	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 }
 
