@@ -38,6 +38,10 @@ type Dialect struct {
 	// SearchQueue: the full-text indexes are written behind from
 	// search_queue, every second and before each search (SQLite).
 	SearchQueue bool
+	// LastInsertID: an insert's new id is read from the driver's result
+	// instead of a RETURNING row (SQLite). A statement without rows saves
+	// database/sql a watcher goroutine and the rows' round trip.
+	LastInsertID bool
 }
 
 var rebound sync.Map // query text -> rewritten text

@@ -3,6 +3,8 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -84,6 +86,26 @@ func (db *DB) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 	}
 	ctx = db.writeCtx(ctx)
 	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}
+
+// insert runs an INSERT … RETURNING id in a write transaction and returns
+// the new row's id.
+func (db *DB) insert(ctx context.Context, tx *sql.Tx, query string, args ...any) (int64, error) {
+	if !db.d.LastInsertID {
+		var id int64
+		err := db.qrow(ctx, tx, query, args...).Scan(&id)
+		return id, err
+	}
+	stripped, ok := strings.CutSuffix(query, " RETURNING id")
+	if !ok {
+		return 0, fmt.Errorf("sqldb: insert: %q does not end in RETURNING id", query)
+	}
+	res, err := db.exec(ctx, tx, stripped, args...)
+	if err != nil {
+		return 0, err
+	}
+	// A trigger's inserts do not change it once the trigger has ended.
+	return res.LastInsertId()
 }
 
 // rrow runs a one-row query on the read pool.

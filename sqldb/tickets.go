@@ -223,13 +223,13 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 		}
 		number = balcao.FormatTicketNumber(db.opt.NumberPrefix, year, seq)
 		now := db.d.t(nt.Now)
-		err = db.qrow(ctx, tx, (`INSERT INTO tickets (number, subject, request_type, service, status, impact, urgency, priority,
+		id, err = db.insert(ctx, tx, `INSERT INTO tickets (number, subject, request_type, service, status, impact, urgency, priority,
 			channel, language, requester_id, organisation_id, team_id, fields, missing, created_at, updated_at, due_at,
 			status_changed_at, requester_replied_at, first_response_due, sla_check_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			string(number), nt.Subject, nt.RequestType, nt.Service, string(nt.Status), nt.Impact, nt.Urgency,
 			balcao.PriorityFor(nt.Impact, nt.Urgency), string(nt.Channel), nt.Language, requesterID, nullID(orgID), nullID(teamID),
-			string(fields), string(missing), now, now, db.d.due(nt.DueAt), now, now, db.d.t(nt.FirstResponseDue), db.d.t(t.SLACheckAt)).Scan(&id)
+			string(fields), string(missing), now, now, db.d.due(nt.DueAt), now, now, db.d.t(nt.FirstResponseDue), db.d.t(t.SLACheckAt))
 		if err != nil {
 			return err
 		}
@@ -326,9 +326,11 @@ func nonNilSlice(s []balcao.FieldProblem) []balcao.FieldProblem {
 }
 
 func (db *DB) insertEvent(ctx context.Context, q *sql.Tx, e *balcao.Event) error {
-	return db.qrow(ctx, q, (`INSERT INTO events (ticket_id, actor_id, actor_name, kind, field, from_value, to_value, reason, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		e.TicketID, nullID(e.ActorID), e.ActorName, string(e.Kind), e.Field, e.From, e.To, e.Reason, db.d.t(e.CreatedAt)).Scan(&e.ID)
+	var err error
+	e.ID, err = db.insert(ctx, q, `INSERT INTO events (ticket_id, actor_id, actor_name, kind, field, from_value, to_value, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.TicketID, nullID(e.ActorID), e.ActorName, string(e.Kind), e.Field, e.From, e.To, e.Reason, db.d.t(e.CreatedAt))
+	return err
 }
 
 func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) error {
@@ -347,11 +349,12 @@ func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) e
 	}
 	to, _ := json.Marshal(nonNilStrings(m.To))
 	cc, _ := json.Marshal(nonNilStrings(m.Cc))
-	err := db.qrow(ctx, q, `INSERT INTO messages (ticket_id, direction, channel, from_addr, from_name, author_id, subject,
+	var err error
+	m.ID, err = db.insert(ctx, q, `INSERT INTO messages (ticket_id, direction, channel, from_addr, from_name, author_id, subject,
 		body_text, body_html, message_id, auto, created_at, to_addrs, cc_addrs, raw_sha256)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		m.TicketID, string(m.Direction), string(m.Channel), m.FromAddr, m.FromName, nullID(m.AuthorID), m.Subject,
-		m.Text, m.HTML, m.MessageID, m.Auto, db.d.t(m.CreatedAt), string(to), string(cc), m.RawSHA256).Scan(&m.ID)
+		m.Text, m.HTML, m.MessageID, m.Auto, db.d.t(m.CreatedAt), string(to), string(cc), m.RawSHA256)
 	if err != nil {
 		return err
 	}
@@ -360,8 +363,9 @@ func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) e
 			return err
 		}
 		a.MessageID = m.ID
-		if err := db.qrow(ctx, q, (`INSERT INTO attachments (message_id, filename, media_type, size, sha256, content_id)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), m.ID, a.Filename, a.MediaType, a.Size, a.SHA256, a.ContentID).Scan(&a.ID); err != nil {
+		var err error
+		if a.ID, err = db.insert(ctx, q, `INSERT INTO attachments (message_id, filename, media_type, size, sha256, content_id)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, m.ID, a.Filename, a.MediaType, a.Size, a.SHA256, a.ContentID); err != nil {
 			return err
 		}
 	}

@@ -204,10 +204,12 @@ func (v *txView) Enqueue(it *balcao.OutboxItem) error {
 		it.NextAttemptAt = it.CreatedAt
 	}
 	rcpts, _ := json.Marshal(it.Recipients)
-	return v.db.qrow(v.ctx, v.tx, `INSERT INTO outbox (ticket_id, message_id, mail_from, recipients, first_recipient, raw, auto, status,
+	var err error
+	it.ID, err = v.db.insert(v.ctx, v.tx, `INSERT INTO outbox (ticket_id, message_id, mail_from, recipients, first_recipient, raw, auto, status,
 		attempts, next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', ?) RETURNING id`,
 		nullID(it.TicketID), it.MessageID, it.MailFrom, string(rcpts), strings.ToLower(it.Recipients[0]), it.Raw, it.Auto, string(it.Status),
-		v.db.d.t(it.NextAttemptAt), v.db.d.t(it.CreatedAt)).Scan(&it.ID)
+		v.db.d.t(it.NextAttemptAt), v.db.d.t(it.CreatedAt))
+	return err
 }
 
 func (v *txView) AutoMailCount(recipient string, since time.Time) (int, error) {

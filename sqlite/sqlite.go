@@ -106,6 +106,7 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 		IsUniqueViolation: isUniqueViolation,
 		GroupCommit:       true,
 		SearchQueue:       true,
+		LastInsertID:      true,
 		SyncLog:           wal.sync,
 	}
 	return sqldb.New(write, read, d, opt, closeAll), nil
