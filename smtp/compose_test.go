@@ -3,6 +3,7 @@ package smtp
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -280,5 +281,38 @@ func TestComposeInvalid(t *testing.T) {
 				t.Errorf("Compose error = %v, want a permanent EINVALID error", err)
 			}
 		})
+	}
+}
+
+func TestComposeFoldsLongHeaders(t *testing.T) {
+	o := sampleOutgoing()
+	o.Subject = strings.Repeat("Retificação do CIT n.º 12345 — ", 8) + "fim"
+	o.From.Name = strings.Repeat("Serviço de Apoio ao Utilizador ", 4)
+	o.References = nil
+	for i := range 12 {
+		o.References = append(o.References, fmt.Sprintf("ref-%02d.abcdef@example.pt", i))
+	}
+	_, msg := compose(t, o) // checks every header line is 7-bit and at most 78 long
+	if got, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil || got != o.Subject {
+		t.Errorf("Subject decodes to %q (%v), want %q", got, err, o.Subject)
+	}
+	from, err := msg.Header.AddressList("From")
+	if err != nil || len(from) != 1 || from[0].Name != o.From.Name {
+		t.Errorf("From = %v (%v)", from, err)
+	}
+	if refs := strings.Fields(msg.Header.Get("References")); len(refs) != 12 || refs[11] != "<ref-11.abcdef@example.pt>" {
+		t.Errorf("References = %q", msg.Header.Get("References"))
+	}
+}
+
+// go test -run '^$' -bench Compose ./smtp/
+func BenchmarkCompose(b *testing.B) {
+	o := sampleOutgoing()
+	o.Text = strings.Repeat("Recebemos o seu pedido com o número SD-2026-000001 e vamos tratá-lo.\n", 12)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compose(o); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -2,9 +2,9 @@
 // inbound messages to a balcao.MailDeliverer, a composer and sender for
 // outbound mail through a relay, and an in-process SMTP sink for tests.
 //
-// The listener is built on github.com/emersion/go-smtp; composing and
-// sending use github.com/wneessen/go-mail. Nothing outside this package
-// needs to import either library: callers talk in balcao.Envelope,
+// The listener is built on github.com/emersion/go-smtp; sending uses
+// github.com/wneessen/go-mail; composing uses the standard library's MIME
+// encoders. Nothing outside this package needs to import either library: callers talk in balcao.Envelope,
 // Outgoing and plain byte slices.
 //
 // # Inbound contract
