@@ -19,7 +19,8 @@ import (
 // the writer is never held long.
 const searchBatch = 5000
 
-// searchIndexSQL indexes a batch. A message's subject is indexed without
+// searchIndexSQL indexes a batch. The desk's own automatic answers are not
+// indexed: they are the same few sentences on every ticket. A message's subject is indexed without
 // the ticket's subject in it ("Re: <subject>" adds only "Re"): the ticket
 // row holds those words already, and repeating them in every message made a
 // search for a subject word match each ticket once per message. Arguments: ?1 and ?2 the tickets already
@@ -37,10 +38,10 @@ var searchIndexSQL = []string{
 	`DELETE FROM message_search WHERE rowid IN (SELECT id FROM search_queue WHERE kind = 'M' AND seq <= ?5 AND id <= ?3)`,
 	`INSERT INTO message_search (rowid, subject, body)
 		SELECT m.id, replace(m.subject, t.subject, ''), m.body_text FROM messages m CROSS JOIN tickets t ON t.id = m.ticket_id
-		WHERE m.id IN (SELECT id FROM search_queue WHERE kind = 'M' AND seq <= ?5 AND id <= ?3)`,
+		WHERE m.id IN (SELECT id FROM search_queue WHERE kind = 'M' AND seq <= ?5 AND id <= ?3) AND NOT (m.auto AND m.direction = 'out')`,
 	`INSERT INTO message_search (rowid, subject, body)
 		SELECT m.id, replace(m.subject, t.subject, ''), m.body_text FROM messages m CROSS JOIN tickets t ON t.id = m.ticket_id
-		WHERE m.id > ?3 AND m.id <= ?4 ORDER BY m.id`,
+		WHERE m.id > ?3 AND m.id <= ?4 AND NOT (m.auto AND m.direction = 'out') ORDER BY m.id`,
 	`DELETE FROM search_queue WHERE seq <= ?5 OR (kind = 'T' AND id > ?1 AND id <= ?2) OR (kind = 'M' AND id > ?3 AND id <= ?4)`,
 	`UPDATE search_state SET tickets = ?2, messages = ?4`,
 }

@@ -260,6 +260,14 @@ func testSearch(t *testing.T, open Opener) {
 			Text: "Enviámos o formulário de reclamação.", CreatedAt: T0.Add(3 * time.Hour)}, balcao.SystemActor))
 		f.want(t, "formulario", f.b)
 		f.want(t, "reclamacao", f.a, f.b)
+		// The desk's own automatic answers are not indexed (the same
+		// sentences on every ticket); incoming automatic mail is.
+		must[struct{}](t)(struct{}{}, s.AddMessage(ctx, f.b.ID, &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail,
+			Auto: true, Text: "Recebemos o seu pedido; guarde o número de ocorrência.", CreatedAt: T0.Add(4 * time.Hour)}, balcao.SystemActor))
+		must[struct{}](t)(struct{}{}, s.AddMessage(ctx, f.b.ID, &balcao.Message{Direction: balcao.DirectionIn, Channel: balcao.ChannelEmail,
+			Auto: true, Text: "Resposta automática: ausente até segunda-feira.", CreatedAt: T0.Add(5 * time.Hour)}, balcao.SystemActor))
+		f.want(t, "ocorrencia")
+		f.want(t, "ausente", f.b)
 		// A requester first known without a name is found by it once it
 		// is learnt.
 		nt = newTicket("sem.nome@usf.pt", T0)
