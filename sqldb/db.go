@@ -33,7 +33,7 @@ type DB struct {
 	group   *groupCommitter
 	stmts   stmtCache
 	locks   localLocks
-	numbers numberBlocks // ticket numbers drawn ahead (SQLite)
+	numbers numberBlocks // ticket numbers drawn ahead in blocks
 	closeFn func() error
 
 	stopSearch, searchDone chan struct{} // the search indexing loop, when SearchQueue

@@ -8,13 +8,14 @@ import (
 	"balcao"
 )
 
-// numberBlock is how many ticket numbers one draw of the SQLite counter
-// hands out. Drawing one number per ticket before its transaction would
-// cost a write of its own for each ticket on SQLite's single writer; a
-// block costs one for every numberBlock tickets. The numbers of a block
-// not used before the process stops are skipped: numbers are unique and
-// increasing, never reused, but not gapless (as with a PostgreSQL
-// sequence).
+// numberBlock is how many ticket numbers one draw of the counter hands out
+// to ReserveTicketNumber. A draw per ticket would cost each ticket a write
+// of its own (on SQLite's single writer; on PostgreSQL a transaction of
+// four round trips); a block costs one for every numberBlock tickets. The
+// numbers of a block not used before the process stops are skipped:
+// numbers are unique and increasing, never reused, but not gapless (as with
+// a PostgreSQL sequence). Several instances draw blocks from the same
+// counter, so theirs never overlap.
 const numberBlock = 16
 
 // numberBlocks hands out the numbers of the blocks drawn, per year.
@@ -29,16 +30,7 @@ type numberBlocks struct {
 // involved. Pass the sequence as NewTicket.Seq; a number whose ticket is
 // never created is skipped, never given to another ticket.
 func (db *DB) ReserveTicketNumber(ctx context.Context, year int) (int64, balcao.TicketNumber, error) {
-	var seq int64
-	var err error
-	switch {
-	case db.d.ReserveNumbers && db.opt.NumberPool != nil:
-		seq, err = db.reserveNumberOn(ctx, db.opt.NumberPool, year)
-	case db.d.ReserveNumbers:
-		seq, err = db.reserveNumber(ctx, year)
-	default:
-		seq, err = db.blockNumber(ctx, year)
-	}
+	seq, err := db.blockNumber(ctx, year)
 	if err != nil {
 		return 0, "", err
 	}
@@ -60,9 +52,8 @@ func (db *DB) blockNumber(ctx context.Context, year int) (int64, error) {
 		cur[0]++
 		return seq, nil
 	}
-	// The block's commit precedes in the log the commit of any ticket
-	// that uses one of its numbers, so a ticket on disk implies its block
-	// is too, and a restart never draws those numbers again.
+	// The block is committed (and durable) before any of its numbers is
+	// handed out, so a restart never draws those numbers again.
 	var last int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		return db.qrow(ctx, tx, blockNumberSQL, db.opt.NumberPrefix, year, numberBlock).Scan(&last)
