@@ -507,6 +507,11 @@ var dateLayouts = []string{
 }
 
 func parseDate(d string) (time.Time, bool) {
+	// The form nearly every client writes first: net/mail tries a dozen
+	// layouts in turn, each failure an allocated error.
+	if t, err := time.Parse(time.RFC1123Z, d); err == nil {
+		return t, true
+	}
 	if t, err := mail.ParseDate(d); err == nil {
 		return t, true
 	}
