@@ -699,10 +699,13 @@ func (db *DB) ChangePriority(ctx context.Context, ticketID int64, impact, urgenc
 
 // AddMessage appends a message to a ticket and records it in the history.
 func (db *DB) AddMessage(ctx context.Context, ticketID int64, m *balcao.Message, actor balcao.Actor) error {
-	return db.tx(ctx, func(tx *sql.Tx) error { return db.addMessageTx(ctx, tx, ticketID, m, actor) })
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.addMessageTx(ctx, tx, ticketID, m, actor, true) })
 }
 
-func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *balcao.Message, actor balcao.Actor) error {
+// addMessageTx adds a message. touch moves the ticket's clocks and checks
+// it exists; without it the caller knows both are already right (see
+// txView.created).
+func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *balcao.Message, actor balcao.Actor, touch bool) error {
 	if err := db.checkMessage(m); err != nil {
 		return err
 	}
@@ -724,14 +727,16 @@ func (db *DB) addMessageTx(ctx context.Context, tx *sql.Tx, ticketID int64, m *b
 		// A person answered: the first-response clock may have stopped.
 		q, args = `UPDATE tickets SET updated_at = ?, sla_check_at = ? WHERE id = ?`, []any{at, at, ticketID}
 	}
-	res, err := db.exec(ctx, tx, q, args...)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		var one int
-		if err := db.qrow(ctx, tx, `SELECT 1 FROM tickets WHERE id = ?`, ticketID).Scan(&one); err != nil {
-			return notFound(err, "no ticket with id %d", ticketID)
+	if touch {
+		res, err := db.exec(ctx, tx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			var one int
+			if err := db.qrow(ctx, tx, `SELECT 1 FROM tickets WHERE id = ?`, ticketID).Scan(&one); err != nil {
+				return notFound(err, "no ticket with id %d", ticketID)
+			}
 		}
 	}
 	if err := db.insertMessage(ctx, tx, m); err != nil {

@@ -22,6 +22,12 @@ type txView struct {
 	db  *DB
 	tx  *sql.Tx
 	ctx context.Context
+
+	// created holds the tickets created through this view and their
+	// update time: an automatic answer added to one of them at that time
+	// (the intake's acknowledgement) changes nothing on the ticket, and
+	// the ticket is known to exist.
+	created map[int64]time.Time
 }
 
 func (v *txView) ticket(where string, arg any) (*balcao.Ticket, error) {
@@ -107,11 +113,22 @@ func (v *txView) CreateTicket(nt *balcao.NewTicket) (*balcao.Ticket, error) {
 			return nil, err
 		}
 	}
-	return v.db.createTicketTx(v.ctx, v.tx, nt, reserved)
+	t, err := v.db.createTicketTx(v.ctx, v.tx, nt, reserved)
+	if err != nil {
+		return nil, err
+	}
+	if v.created == nil {
+		v.created = map[int64]time.Time{}
+	}
+	v.created[t.ID] = t.UpdatedAt
+	return t, nil
 }
 
 func (v *txView) AddMessage(ticketID int64, m *balcao.Message, actor balcao.Actor) error {
-	return v.db.addMessageTx(v.ctx, v.tx, ticketID, m, actor)
+	at, fresh := v.created[ticketID]
+	touch := !(fresh && m.Auto && m.Direction == balcao.DirectionOut && !m.CreatedAt.IsZero() &&
+		!m.CreatedAt.Truncate(time.Microsecond).After(at))
+	return v.db.addMessageTx(v.ctx, v.tx, ticketID, m, actor, touch)
 }
 
 func (v *txView) ChangeStatus(ticketID int64, to balcao.Status, actor balcao.Actor, reason string, now time.Time) (*balcao.Ticket, error) {

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReportRollups", func(t *testing.T) { testReportRollups(t, open) })
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 	t.Run("ReservedNumbers", func(t *testing.T) { testReservedNumbers(t, open) })
+	t.Run("AnswerInCreatingTransaction", func(t *testing.T) { testAnswerInCreatingTransaction(t, open) })
 	t.Run("ConcurrentNewRequester", func(t *testing.T) { testConcurrentNewRequester(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Desk", func(t *testing.T) { RunDesk(t, open) })
@@ -594,6 +595,49 @@ func testReservedNumbers(t *testing.T, open Opener) {
 			t.Fatalf("ticket %s belongs to %s, want %s", n, tk.RequesterEmail, who)
 		}
 	}
+}
+
+// testAnswerInCreatingTransaction: an automatic answer written with the
+// ticket, at its creation time, leaves the ticket as it is; a later one in
+// the same transaction moves its update time.
+func testAnswerInCreatingTransaction(t *testing.T, open Opener) {
+	s, _ := open(t)
+	setupTeam(t, s)
+	var ids [2]int64
+	var numbers [2]balcao.TicketNumber
+	err := s.Update(ctx, func(tx balcao.Tx) error {
+		for i, later := range []time.Duration{0, time.Hour} {
+			nt := newTicket("ana@usf.pt", T0)
+			nt.Message = &balcao.Message{Channel: balcao.ChannelEmail, Text: "pedido", MessageID: fmt.Sprintf("in-%d@usf.pt", i)}
+			tk, err := tx.CreateTicket(nt)
+			if err != nil {
+				return err
+			}
+			ids[i], numbers[i] = tk.ID, tk.Number
+			ack := &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail, Text: "recebido",
+				MessageID: fmt.Sprintf("ack-%d@balcao", i), Auto: true, CreatedAt: T0.Add(later)}
+			if err := tx.AddMessage(tk.ID, ack, balcao.SystemActor); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []time.Time{T0, T0.Add(time.Hour)} {
+		tk := must[*balcao.Ticket](t)(s.TicketByNumber(ctx, numbers[i]))
+		if !tk.UpdatedAt.Equal(want) {
+			t.Errorf("ticket %d updated at %v, want %v", i, tk.UpdatedAt, want)
+		}
+		msgs := must[[]*balcao.Message](t)(s.Messages(ctx, ids[i]))
+		if len(msgs) != 2 || msgs[1].Direction != balcao.DirectionOut || !msgs[1].Auto {
+			t.Errorf("ticket %d messages %+v", i, msgs)
+		}
+	}
+	wantCode(t, s.Update(ctx, func(tx balcao.Tx) error {
+		return tx.AddMessage(987654, &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail, Auto: true, CreatedAt: T0}, balcao.SystemActor)
+	}), balcao.ENOTFOUND)
 }
 
 func testConcurrentNumbering(t *testing.T, open Opener) {
