@@ -73,16 +73,50 @@ func expandRaw(compact []byte, splices []balcao.RawSpan, size int, blob func(sha
 // putRaw stores an original email in its compact form, given where it
 // holds its attachments' base64.
 func (db *DB) putRaw(ctx context.Context, tx *sql.Tx, sum string, raw []byte, spans []balcao.RawSpan, now time.Time) error {
-	compact, splices := compactRaw(raw, spans)
-	if splices == nil {
-		return db.putBlob(ctx, tx, sum, raw, now)
-	}
-	list, err := json.Marshal(splices)
+	b, err := rawBlob(sum, raw, spans)
 	if err != nil {
 		return err
 	}
-	_, err = db.exec(ctx, tx, `INSERT INTO blobs (sha256, size, data, created_at, splices) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-		sum, len(raw), compact, db.d.t(now), string(list))
+	return db.putBlobs(ctx, tx, now, b)
+}
+
+// rawBlob is the stored form of an original: without the spans it holds
+// the attachments' encodings, which are listed in splices.
+func rawBlob(sum string, raw []byte, spans []balcao.RawSpan) (blobRow, error) {
+	compact, splices := compactRaw(raw, spans)
+	if splices == nil {
+		return blobRow{sum: sum, size: len(raw), data: raw}, nil
+	}
+	list, err := json.Marshal(splices)
+	return blobRow{sum: sum, size: len(raw), data: compact, splices: string(list)}, err
+}
+
+// blobRow is one row of blobs: stored content by its SHA-256.
+type blobRow struct {
+	sum     string
+	size    int
+	data    []byte
+	splices string
+}
+
+// putBlobs stores content not stored yet, in one statement.
+func (db *DB) putBlobs(ctx context.Context, tx *sql.Tx, now time.Time, rows ...blobRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO blobs (sha256, size, data, created_at, splices) VALUES `)
+	args := make([]any, 0, 5*len(rows))
+	at := db.d.t(now)
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?)")
+		args = append(args, r.sum, r.size, r.data, at, r.splices)
+	}
+	q.WriteString(` ON CONFLICT (sha256) DO NOTHING`)
+	_, err := db.exec(ctx, tx, q.String(), args...)
 	return err
 }
 

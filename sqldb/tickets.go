@@ -334,6 +334,9 @@ func (db *DB) insertEvent(ctx context.Context, q *sql.Tx, e *balcao.Event) error
 }
 
 func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) error {
+	// The original and the attachments go into blobs in one statement,
+	// before the rows that refer to them.
+	blobs := make([]blobRow, 0, 1+len(m.Attachments))
 	if len(m.Raw) > 0 {
 		if !m.Sealed() || m.RawSHA256 == "" {
 			sum := sha256.Sum256(m.Raw)
@@ -343,9 +346,17 @@ func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) e
 		if !m.Sealed() {
 			spans = balcao.FindRawSpans(m.Raw, m.Attachments)
 		}
-		if err := db.putRaw(ctx, q, m.RawSHA256, m.Raw, spans, m.CreatedAt); err != nil {
+		b, err := rawBlob(m.RawSHA256, m.Raw, spans)
+		if err != nil {
 			return err
 		}
+		blobs = append(blobs, b)
+	}
+	for _, a := range m.Attachments {
+		blobs = append(blobs, blobRow{sum: a.SHA256, size: len(a.Data), data: a.Data})
+	}
+	if err := db.putBlobs(ctx, q, m.CreatedAt, blobs...); err != nil {
+		return err
 	}
 	to, _ := json.Marshal(nonNilStrings(m.To))
 	cc, _ := json.Marshal(nonNilStrings(m.Cc))
@@ -359,11 +370,7 @@ func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) e
 		return err
 	}
 	for _, a := range m.Attachments {
-		if err := db.putBlob(ctx, q, a.SHA256, a.Data, m.CreatedAt); err != nil {
-			return err
-		}
 		a.MessageID = m.ID
-		var err error
 		if a.ID, err = db.insert(ctx, q, `INSERT INTO attachments (message_id, filename, media_type, size, sha256, content_id)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, m.ID, a.Filename, a.MediaType, a.Size, a.SHA256, a.ContentID); err != nil {
 			return err
@@ -373,9 +380,7 @@ func (db *DB) insertMessage(ctx context.Context, q *sql.Tx, m *balcao.Message) e
 }
 
 func (db *DB) putBlob(ctx context.Context, tx *sql.Tx, sum string, data []byte, now time.Time) error {
-	_, err := db.exec(ctx, tx, `INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-		sum, len(data), data, db.d.t(now))
-	return err
+	return db.putBlobs(ctx, tx, now, blobRow{sum: sum, size: len(data), data: data})
 }
 
 func nonNilStrings(s []string) []string {

@@ -248,4 +248,21 @@ func testOriginalsComeBackWhole(t *testing.T, open Opener) {
 	if att := must[[]byte](t)(s.Blob(ctx, fmt.Sprintf("%x", sum))); !bytes.Equal(att, png) {
 		t.Fatal("the attachment changed")
 	}
+	// The same file attached twice, and again in a later message: stored
+	// once, listed each time.
+	twice := &balcao.Message{Direction: balcao.DirectionIn, Channel: balcao.ChannelEmail, Text: "outra vez", CreatedAt: T0.Add(time.Minute),
+		Attachments: []*balcao.Attachment{
+			{Filename: "erro.png", MediaType: "image/png", Data: png},
+			{Filename: "erro-copia.png", MediaType: "image/png", Data: png}}}
+	must[struct{}](t)(struct{}{}, s.AddMessage(ctx, tk.ID, twice, balcao.SystemActor))
+	n := 0
+	for _, m := range must[[]*balcao.Message](t)(s.Messages(ctx, tk.ID)) {
+		n += len(m.Attachments)
+	}
+	if n != 3 {
+		t.Fatalf("%d attachments listed, want 3", n)
+	}
+	if att := must[[]byte](t)(s.Blob(ctx, fmt.Sprintf("%x", sum))); !bytes.Equal(att, png) {
+		t.Fatal("the attachment changed when stored again")
+	}
 }
