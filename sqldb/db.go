@@ -26,15 +26,16 @@ type Options struct {
 
 // DB is a balcao.Store over database/sql.
 type DB struct {
-	write   *sql.DB // the writer; for SQLite a single connection
-	read    *sql.DB // readers; the same pool as write on PostgreSQL
-	d       Dialect
-	opt     Options
-	group   *groupCommitter
-	stmts   stmtCache
-	locks   localLocks
-	numbers numberBlocks // ticket numbers drawn ahead in blocks
-	closeFn func() error
+	write     *sql.DB // the writer; for SQLite a single connection
+	read      *sql.DB // readers; the same pool as write on PostgreSQL
+	d         Dialect
+	opt       Options
+	group     *groupCommitter
+	stmts     stmtCache
+	locks     localLocks
+	numbers   numberBlocks // ticket numbers drawn ahead in blocks
+	teamCache teamCache    // the teams new tickets go to
+	closeFn   func() error
 
 	stopSearch, searchDone chan struct{} // the search indexing loop, when SearchQueue
 }
@@ -259,6 +260,7 @@ func (db *DB) UpsertTeam(ctx context.Context, t *balcao.Team) error {
 	if strings.TrimSpace(t.Code) == "" || strings.TrimSpace(t.Name) == "" {
 		return balcao.Errorf(balcao.EINVALID, "a team needs a code and a name")
 	}
+	defer db.forgetTeam(t.Code)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		return db.qrow(ctx, tx, (`INSERT INTO teams (code, name, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id`),

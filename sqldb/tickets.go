@@ -207,8 +207,8 @@ func (db *DB) createTicketTx(ctx context.Context, tx *sql.Tx, nt *balcao.NewTick
 		var teamID int64
 		var teamCode, teamName string
 		if nt.TeamCode != "" {
-			err := db.qrow(ctx, tx, `SELECT id, code, name FROM teams WHERE code = ?`, nt.TeamCode).Scan(&teamID, &teamCode, &teamName)
-			if err != nil {
+			var err error
+			if teamID, teamCode, teamName, err = db.teamForTicket(ctx, tx, nt.TeamCode); err != nil {
 				return notFoundAs(err, balcao.EINVALID, "team: no team with code %q", nt.TeamCode)
 			}
 		}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ConcurrentNumbering", func(t *testing.T) { testConcurrentNumbering(t, open) })
 	t.Run("ReservedNumbers", func(t *testing.T) { testReservedNumbers(t, open) })
 	t.Run("AnswerInCreatingTransaction", func(t *testing.T) { testAnswerInCreatingTransaction(t, open) })
+	t.Run("TeamRenamed", func(t *testing.T) { testTeamRenamed(t, open) })
 	t.Run("ConcurrentNewRequester", func(t *testing.T) { testConcurrentNewRequester(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Desk", func(t *testing.T) { RunDesk(t, open) })
@@ -638,6 +639,26 @@ func testAnswerInCreatingTransaction(t *testing.T, open Opener) {
 	wantCode(t, s.Update(ctx, func(tx balcao.Tx) error {
 		return tx.AddMessage(987654, &balcao.Message{Direction: balcao.DirectionOut, Channel: balcao.ChannelEmail, Auto: true, CreatedAt: T0}, balcao.SystemActor)
 	}), balcao.ENOTFOUND)
+}
+
+// testTeamRenamed: a ticket created after its team was renamed carries the
+// new name; an unknown team is refused.
+func testTeamRenamed(t *testing.T, open Opener) {
+	s, _ := open(t)
+	team := setupTeam(t, s)
+	before := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("ana@usf.pt", T0)))
+	if before.TeamID != team.ID || before.TeamName != "Equipa CIT" {
+		t.Fatalf("team %d %q", before.TeamID, before.TeamName)
+	}
+	must[struct{}](t)(struct{}{}, s.UpsertTeam(ctx, &balcao.Team{Code: "cit", Name: "Equipa de Certificados de Incapacidade"}))
+	after := must[*balcao.Ticket](t)(s.CreateTicket(ctx, newTicket("ana@usf.pt", T0)))
+	if after.TeamID != team.ID || after.TeamName != "Equipa de Certificados de Incapacidade" {
+		t.Errorf("after the rename: team %d %q", after.TeamID, after.TeamName)
+	}
+	nt := newTicket("ana@usf.pt", T0)
+	nt.TeamCode = "nenhuma"
+	_, err := s.CreateTicket(ctx, nt)
+	wantCode(t, err, balcao.EINVALID)
 }
 
 func testConcurrentNumbering(t *testing.T, open Opener) {
