@@ -510,9 +510,6 @@ func testConcurrentNewRequester(t *testing.T, open Opener) {
 	}
 }
 
-// testConcurrentNumbering is the acceptance test: two writers (two
-// independent handles, as two instances would have) creating 1,000 tickets
-// each get 2,000 distinct numbers and no error at all.
 // testReservedNumbers mixes numbers drawn ahead (on two handles of one
 // database, as two processes would) with numbers drawn in the ticket's
 // transaction: every ticket gets the number reserved for it, no number is
@@ -661,6 +658,9 @@ func testTeamRenamed(t *testing.T, open Opener) {
 	wantCode(t, err, balcao.EINVALID)
 }
 
+// testConcurrentNumbering is the acceptance test: two writers (two
+// independent handles, as two instances would have) creating 1,000 tickets
+// each get 2,000 distinct numbers and no error at all.
 func testConcurrentNumbering(t *testing.T, open Opener) {
 	s1, again := open(t)
 	s2 := again(t)
