@@ -205,7 +205,11 @@ func (m *Message) Seal() {
 	if len(m.Raw) > 0 {
 		sum := sha256.Sum256(m.Raw)
 		m.RawSHA256 = hex.EncodeToString(sum[:])
-		m.RawSpans = FindRawSpans(m.Raw, m.Attachments)
+		spans, ok := encodedSpans(m.Raw, m.Attachments)
+		if !ok {
+			spans = FindRawSpans(m.Raw, m.Attachments)
+		}
+		m.RawSpans = spans
 	}
 	m.sealed = true
 }
@@ -221,6 +225,10 @@ type Attachment struct {
 	SHA256    string // lowercase hex
 	ContentID string // for inline images referenced as cid:
 	Data      []byte // set when writing; not loaded with the message
+	// Encoded, when set, is Data's base64 where it lies in the message's
+	// Raw (a slice of it, as a parser found it): Seal then checks it in
+	// place instead of encoding Data again to look for it.
+	Encoded []byte
 }
 
 // Actor is who made a change: a user, or the system itself (ID 0).

@@ -122,3 +122,88 @@ func matchBase64Lines(raw []byte, at int, data []byte, eol string) (int, bool) {
 	}
 	return pos - at, true
 }
+
+// encodedSpans returns the spans of the attachments that carry their
+// encoding's place in raw (Attachment.Encoded), each checked to be exactly
+// what FindRawSpans looks for. ok is false when an attachment FindRawSpans
+// would consider has no such span; the caller then searches.
+func encodedSpans(raw []byte, atts []*Attachment) (spans []RawSpan, ok bool) {
+	for _, a := range atts {
+		if len(a.Data) < minRawSpan || a.SHA256 == "" {
+			continue
+		}
+		s, ok := encodedSpan(raw, a.Encoded, a.Data)
+		if !ok {
+			return nil, false
+		}
+		s.SHA256 = a.SHA256
+		spans = append(spans, s)
+	}
+	slices.SortFunc(spans, func(a, b RawSpan) int { return a.At - b.At })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].At < spans[i-1].At+spans[i-1].Len {
+			return nil, false
+		}
+	}
+	return spans, true
+}
+
+// encodedSpan checks that enc, a slice of raw, is Base64Lines(data, 76,
+// crlf) followed only by line ends or spaces, and returns where it lies.
+// Lines of 76 characters of the base64 alphabet are the canonical encoding
+// of the 57 bytes they decode to, so only the last line is encoded again
+// to be compared; data must be the decoding of enc.
+func encodedSpan(raw, enc, data []byte) (RawSpan, bool) {
+	enc = bytes.TrimRight(enc, " \t\r\n")
+	if len(enc) == 0 || len(data) == 0 || cap(enc) > cap(raw) {
+		return RawSpan{}, false
+	}
+	at := cap(raw) - cap(enc)
+	if at >= len(raw) || at+len(enc) > len(raw) || &raw[at] != &enc[0] {
+		return RawSpan{}, false // not a slice of raw
+	}
+	if end := at + len(enc); end < len(raw) && raw[end] != '\r' && raw[end] != '\n' {
+		return RawSpan{}, false
+	}
+	crlf := false
+	off := 0 // bytes of data the full lines stand for
+	rest := enc
+	for first := true; ; first = false {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			break // rest is the last line
+		}
+		line := rest[:i]
+		lineCRLF := len(line) > 0 && line[len(line)-1] == '\r'
+		if lineCRLF {
+			line = line[:len(line)-1]
+		}
+		if first {
+			crlf = lineCRLF
+		}
+		if lineCRLF != crlf || len(line) != 76 || !base64Alphabet(line) {
+			return RawSpan{}, false
+		}
+		off += 57
+		rest = rest[i+1:]
+	}
+	tail := data[min(off, len(data)):]
+	if len(tail) == 0 || len(tail) > 57 || off+len(tail) != len(data) || len(rest) != base64.StdEncoding.EncodedLen(len(tail)) {
+		return RawSpan{}, false
+	}
+	var last [76]byte
+	base64.StdEncoding.Encode(last[:len(rest)], tail)
+	if !bytes.Equal(last[:len(rest)], rest) {
+		return RawSpan{}, false
+	}
+	return RawSpan{At: at, Len: len(enc), Wrap: 76, CRLF: crlf}, true
+}
+
+func base64Alphabet(b []byte) bool {
+	for _, c := range b {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	return true
+}

@@ -392,7 +392,7 @@ func (p *pending) message() *balcao.Message {
 	}
 	for _, a := range p.msg.Attachments {
 		m.Attachments = append(m.Attachments, &balcao.Attachment{Filename: a.Filename, MediaType: a.MediaType,
-			ContentID: a.ContentID, Data: a.Data})
+			ContentID: a.ContentID, Data: a.Data, Encoded: a.Encoded})
 	}
 	return m
 }

@@ -25,8 +25,11 @@ type part struct {
 	contentID   string // without angle brackets
 	charset     string // the charset the content was decoded from (text parts)
 	content     []byte // transfer-decoded; text parts converted to UTF-8
-	children    []*part
-	errors      []string
+	// encoded is the base64 body as it lies in the raw message, set by the
+	// fast path when content is exactly its decoding (no charset change).
+	encoded  []byte
+	children []*part
+	errors   []string
 }
 
 // readMIME parses raw into a tree. Well-formed mail takes a fast path
@@ -182,10 +185,12 @@ func fastParse(raw []byte, depth int) (*part, bool) {
 		}
 		return p, true
 	}
-	content, ok := fastDecode(body, h.Get("Content-Transfer-Encoding"))
+	cte := h.Get("Content-Transfer-Encoding")
+	content, ok := fastDecode(body, cte)
 	if !ok {
 		return nil, false
 	}
+	decoded := content
 	if strings.HasPrefix(p.contentType, "text/") {
 		content, ok = fastCharset(content, p.charset)
 		if !ok {
@@ -193,6 +198,10 @@ func fastParse(raw []byte, depth int) (*part, bool) {
 		}
 	}
 	p.content = content
+	if strings.EqualFold(strings.TrimSpace(cte), "base64") && len(content) > 0 &&
+		len(content) == len(decoded) && &content[0] == &decoded[0] {
+		p.encoded = body
+	}
 	return p, true
 }
 

@@ -31,6 +31,9 @@ type Attachment struct {
 	Filename, MediaType, ContentID string
 	Inline                         bool
 	Data                           []byte
+	// Encoded is Data's base64 as it lies in the raw message (a slice of
+	// it), when the message was read on the fast path; nil otherwise.
+	Encoded []byte
 }
 
 // Message is what the desk understands of one raw email message. Text,
@@ -692,7 +695,7 @@ func buildAttachments(parts []*part, htmlBody string) []Attachment {
 		if cid != "" && htmlBody != "" && strings.Contains(htmlBody, "cid:"+cid) {
 			inline = true
 		}
-		out = append(out, Attachment{Filename: name, MediaType: mt, ContentID: cid, Inline: inline, Data: p.content})
+		out = append(out, Attachment{Filename: name, MediaType: mt, ContentID: cid, Inline: inline, Data: p.content, Encoded: p.encoded})
 	}
 	return out
 }
