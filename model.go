@@ -225,9 +225,10 @@ type Attachment struct {
 	SHA256    string // lowercase hex
 	ContentID string // for inline images referenced as cid:
 	Data      []byte // set when writing; not loaded with the message
-	// Encoded, when set, is Data's base64 where it lies in the message's
-	// Raw (a slice of it, as a parser found it): Seal then checks it in
-	// place instead of encoding Data again to look for it.
+	// Encoded, when set, is the base64 text in the message's Raw (a slice
+	// of it) that Data was decoded from by a strict decoder, a line at a
+	// time (as mail's parser does): Seal then checks it in place instead of
+	// encoding Data again to look for it.
 	Encoded []byte
 }
 

@@ -150,9 +150,12 @@ func encodedSpans(raw []byte, atts []*Attachment) (spans []RawSpan, ok bool) {
 
 // encodedSpan checks that enc, a slice of raw, is Base64Lines(data, 76,
 // crlf) followed only by line ends or spaces, and returns where it lies.
-// Lines of 76 characters of the base64 alphabet are the canonical encoding
-// of the 57 bytes they decode to, so only the last line is encoded again
-// to be compared; data must be the decoding of enc.
+// data must be what a strict decoder (the standard library's, a line at a
+// time) made of enc. Then every line but the last is 76 characters that
+// gave at most 57 bytes, and the last the rest: when those add up to data,
+// each full line gave exactly 57, so it holds only the alphabet and is the
+// canonical encoding of its bytes. Only the last line is encoded again and
+// compared, which also rejects bits set after the data's end.
 func encodedSpan(raw, enc, data []byte) (RawSpan, bool) {
 	enc = bytes.TrimRight(enc, " \t\r\n")
 	if len(enc) == 0 || len(data) == 0 || cap(enc) > cap(raw) {
@@ -181,7 +184,7 @@ func encodedSpan(raw, enc, data []byte) (RawSpan, bool) {
 		if first {
 			crlf = lineCRLF
 		}
-		if lineCRLF != crlf || len(line) != 76 || !base64Alphabet(line) {
+		if lineCRLF != crlf || len(line) != 76 {
 			return RawSpan{}, false
 		}
 		off += 57
@@ -197,13 +200,4 @@ func encodedSpan(raw, enc, data []byte) (RawSpan, bool) {
 		return RawSpan{}, false
 	}
 	return RawSpan{At: at, Len: len(enc), Wrap: 76, CRLF: crlf}, true
-}
-
-func base64Alphabet(b []byte) bool {
-	for _, c := range b {
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
-			return false
-		}
-	}
-	return true
 }

@@ -70,6 +70,8 @@ func TestEncodedSpansAgreeWithSearch(t *testing.T) {
 		{"one line", msg("\r\n", enc, "image/png"), false},
 		{"not canonical", msg("\r\n", wrap(nonCanonical, 76, "\r\n"), "image/png"), false},
 		{"trailing space", msg("\r\n", strings.Replace(wrap(enc, 76, "\r\n"), "\r\n", " \r\n", 1), "image/png"), false},
+		{"a stray character", msg("\r\n", strings.Replace(wrap(enc, 76, "\r\n"), "\r\n", "\r\n*", 1)[:len(wrap(enc, 76, "\r\n"))+1], "image/png"), false},
+		{"padding inside", msg("\r\n", wrap(enc[:76*3-4]+"AA==", 76, "\r\n")+"\r\n"+wrap(enc[76*3:], 76, "\r\n"), "image/png"), false},
 		{"mixed line ends", msg("\r\n", strings.Replace(wrap(enc, 76, "\r\n"), "\r\n", "\n", 1), "image/png"), false},
 		{"latin-1 text", msg("\r\n", wrap(base64.StdEncoding.EncodeToString([]byte(strings.Repeat("ação ", 400))), 76, "\r\n"), "text/plain; charset=iso-8859-1"), false},
 		{"twice", []byte(strings.ReplaceAll(string(msg("\r\n", wrap(enc, 76, "\r\n"), "image/png")), "--B--", "--B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"+wrap(enc, 76, "\r\n")+"\r\n--B--")), true},

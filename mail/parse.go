@@ -31,8 +31,10 @@ type Attachment struct {
 	Filename, MediaType, ContentID string
 	Inline                         bool
 	Data                           []byte
-	// Encoded is Data's base64 as it lies in the raw message (a slice of
-	// it), when the message was read on the fast path; nil otherwise.
+	// Encoded is the base64 text in the raw message (a slice of it) that
+	// Data was decoded from, a line at a time with the standard library's
+	// strict decoder, when the message was read on the fast path and the
+	// part's content is that decoding as it is; nil otherwise.
 	Encoded []byte
 }
 
