@@ -174,6 +174,15 @@ func newTicket(email string, now time.Time) *balcao.NewTicket {
 	}
 }
 
+// twoHandles opens a database twice, as two instances would, with the
+// team tickets go to.
+func twoHandles(t *testing.T, open Opener) (balcao.Store, balcao.Store) {
+	s1, again := open(t)
+	s2 := again(t)
+	setupTeam(t, s1)
+	return s1, s2
+}
+
 func setupTeam(t *testing.T, s balcao.Store) *balcao.Team {
 	team := &balcao.Team{Code: "cit", Name: "Equipa CIT"}
 	if err := s.UpsertTeam(ctx, team); err != nil {
@@ -516,9 +525,7 @@ func testConcurrentNewRequester(t *testing.T, open Opener) {
 // given twice, and a reserved number left unused is never given to
 // another ticket.
 func testReservedNumbers(t *testing.T, open Opener) {
-	s1, again := open(t)
-	s2 := again(t)
-	setupTeam(t, s1)
+	s1, s2 := twoHandles(t, open)
 	const each = 200
 	var mu sync.Mutex
 	numbers := map[balcao.TicketNumber]string{}
@@ -662,9 +669,7 @@ func testTeamRenamed(t *testing.T, open Opener) {
 // independent handles, as two instances would have) creating 1,000 tickets
 // each get 2,000 distinct numbers and no error at all.
 func testConcurrentNumbering(t *testing.T, open Opener) {
-	s1, again := open(t)
-	s2 := again(t)
-	setupTeam(t, s1)
+	s1, s2 := twoHandles(t, open)
 	const each = 1000
 	var mu sync.Mutex
 	numbers := map[balcao.TicketNumber]bool{}
