@@ -285,14 +285,7 @@ func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, v *viewer)
 		s.renderUsers(w, r, v, p, http.StatusUnprocessableEntity)
 		return
 	}
-	err := s.Store.SetUserRole(r.Context(), id, role)
-	if balcao.ErrorCode(err) == balcao.ECONFLICT {
-		p.addError(field, p.L.T("admin.users.lastadmin"))
-		s.renderUsers(w, r, v, p, http.StatusConflict)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, v, err)
+	if s.userChangeFailed(w, r, v, p, field, s.Store.SetUserRole(r.Context(), id, role)) {
 		return
 	}
 	s.Logger.Info("desk: role changed", "by", v.User.Email, "user", id, "role", role)
@@ -321,6 +314,22 @@ func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request, v *viewer)
 	http.Redirect(w, r, "/desk/admin/users?done=role", http.StatusSeeOther)
 }
 
+// userChangeFailed answers a change of a user that failed, and reports
+// whether it did: the store refuses to leave the desk without an active
+// admin, which is shown beside field; anything else is a server error.
+func (s *Server) userChangeFailed(w http.ResponseWriter, r *http.Request, v *viewer, p *usersPage, field string, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case balcao.ErrorCode(err) == balcao.ECONFLICT:
+		p.addError(field, p.L.T("admin.users.lastadmin"))
+		s.renderUsers(w, r, v, p, http.StatusConflict)
+	default:
+		s.serverError(w, r, v, err)
+	}
+	return true
+}
+
 func (s *Server) adminSetDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *viewer) {
 	return func(w http.ResponseWriter, r *http.Request, v *viewer) {
 		id, ok := s.pathID(w, r, v, "id")
@@ -334,14 +343,7 @@ func (s *Server) adminSetDisabled(disabled bool) func(http.ResponseWriter, *http
 			s.renderUsers(w, r, v, p, http.StatusConflict)
 			return
 		}
-		err := s.Store.SetUserDisabled(r.Context(), id, disabled)
-		if balcao.ErrorCode(err) == balcao.ECONFLICT {
-			p.addError(field, p.L.T("admin.users.lastadmin"))
-			s.renderUsers(w, r, v, p, http.StatusConflict)
-			return
-		}
-		if err != nil {
-			s.serverError(w, r, v, err)
+		if s.userChangeFailed(w, r, v, p, field, s.Store.SetUserDisabled(r.Context(), id, disabled)) {
 			return
 		}
 		s.Logger.Info("desk: user state changed", "by", v.User.Email, "user", id, "disabled", disabled)
