@@ -1,12 +1,9 @@
 package desk_test
 
 import (
-	"crypto/sha256"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
-	"slices"
 	"testing"
 	"time"
 
@@ -30,21 +27,9 @@ func BenchmarkConsoleAdmin100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	clock := balcao.NewManualClock(benchNow)
-	admin, err := store.UserByEmail(ctx, "admin@desk.pt")
-	if err != nil {
-		admin = &balcao.User{Email: "admin@desk.pt", Name: "Admin", Role: balcao.RoleAdmin}
-		if err := store.CreateUser(ctx, admin); err != nil {
-			b.Fatal(err)
-		}
-	}
-	tokens := map[string]string{}
-	for _, u := range []*balcao.User{agent, admin} {
-		tok := fmt.Sprintf("bench-admin-%d-%d", u.ID, time.Now().UnixNano())
-		if err := store.CreateSession(ctx, &balcao.Session{Hash: sha256.Sum256([]byte(tok)), UserID: u.ID,
-			CreatedAt: clock.Now(), ExpiresAt: clock.Now().Add(time.Hour)}); err != nil {
-			b.Fatal(err)
-		}
-		tokens[string(u.Role)] = tok
+	tokens := map[string]string{
+		"agent": benchSession(b, store, clock, agent),
+		"admin": benchSession(b, store, clock, benchUser(b, store, "admin@desk.pt", balcao.RoleAdmin, nil)),
 	}
 	h := (&desk.Server{Store: store, Catalog: cat, Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
 
@@ -68,9 +53,7 @@ func BenchmarkConsoleAdmin100k(b *testing.B) {
 				get(b, h, tokens[p.role], p.path)
 				lat = append(lat, time.Since(t0))
 			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ms-median")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "ms-p99")
+			reportLatency(b, lat)
 		})
 	}
 }

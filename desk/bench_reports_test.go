@@ -1,11 +1,8 @@
 package desk_test
 
 import (
-	"crypto/sha256"
-	"fmt"
 	"io"
 	"log/slog"
-	"slices"
 	"testing"
 	"time"
 
@@ -29,28 +26,8 @@ func BenchmarkReports100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	clock := balcao.NewManualClock(benchNow)
-	session := func(email string, role balcao.Role, team *balcao.Team) string {
-		u, err := store.UserByEmail(ctx, email)
-		if err != nil {
-			u = &balcao.User{Email: email, Name: email, Role: role}
-			if err := store.CreateUser(ctx, u); err != nil {
-				b.Fatal(err)
-			}
-			if team != nil {
-				if err := store.AddTeamMember(ctx, team.ID, u.ID); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-		token := fmt.Sprintf("bench-%s-%d", email, time.Now().UnixNano())
-		if err := store.CreateSession(ctx, &balcao.Session{Hash: sha256.Sum256([]byte(token)), UserID: u.ID,
-			CreatedAt: clock.Now(), ExpiresAt: clock.Now().Add(time.Hour)}); err != nil {
-			b.Fatal(err)
-		}
-		return token
-	}
-	admin := session("admin@desk.pt", balcao.RoleAdmin, nil)
-	sup := session("supervisora@desk.pt", balcao.RoleSupervisor, teams[2])
+	admin := benchSession(b, store, clock, benchUser(b, store, "admin@desk.pt", balcao.RoleAdmin, nil))
+	sup := benchSession(b, store, clock, benchUser(b, store, "supervisora@desk.pt", balcao.RoleSupervisor, teams[2]))
 	// The reports job has summed up every complete hour (as `balcao serve`
 	// does at start and every minute); the first run over the 100,000
 	// tickets is timed.
@@ -81,9 +58,7 @@ func BenchmarkReports100k(b *testing.B) {
 				size = len(get(b, h, p.token, p.path))
 				lat = append(lat, time.Since(t0))
 			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ms-median")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "ms-p99")
+			reportLatency(b, lat)
 			b.ReportMetric(float64(size)/1024, "kB")
 		})
 	}
