@@ -68,6 +68,7 @@ func testQueue(t *testing.T, e *env) {
 
 	r := e.get(c, "/desk/")
 	wantStatus(t, r, http.StatusOK)
+	wantBody(t, r, `<th scope="col">Número</th>`, `<th scope="col">Tempo até ao prazo</th>`)
 	// "mine" is the default view; counts are shown for every view.
 	wantBody(t, r, "Os meus pedidos: 1 pedido(s)", string(mine.Number), "Pedido meu", "Ana Costa", "USF Arco-Íris",
 		"Problema/Erro aplicação local (SAM-CS)", "faltam 1 h 00 min", `id="view-mine" aria-current="page">Os meus pedidos <span class="count">1</span>`,

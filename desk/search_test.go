@@ -27,7 +27,8 @@ func testSearch(t *testing.T, e *env) {
 	// Accents do not matter; the other team's ticket stays hidden.
 	r = e.get(agent, "/desk/search?q=retificacao")
 	wantStatus(t, r, http.StatusOK)
-	wantBody(t, r, string(ours.Number), string(triage.Number), "Retificação do CIT")
+	wantBody(t, r, string(ours.Number), string(triage.Number), "Retificação do CIT",
+		`<th scope="col">Número</th>`, `<th scope="col">Tempo até ao prazo</th>`)
 	wantNotBody(t, r, string(theirs.Number))
 
 	// Few matches: ranked; only an admin is told how many (an agent's
