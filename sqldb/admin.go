@@ -28,16 +28,7 @@ func (db *DB) ListUsers(ctx context.Context, f balcao.UserFilter) ([]*balcao.Use
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*balcao.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return scanUsers(rows)
 }
 
 // otherAdmins counts the enabled admins other than a user, inside a
@@ -135,6 +126,20 @@ func (db *DB) ListOrganisations(ctx context.Context, limit int) ([]*balcao.Organ
 			return nil, err
 		}
 		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// scanUsers reads every user of rows and closes them.
+func scanUsers(rows *sql.Rows) ([]*balcao.User, error) {
+	defer rows.Close()
+	var out []*balcao.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
 	}
 	return out, rows.Err()
 }

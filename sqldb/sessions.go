@@ -181,14 +181,5 @@ func (db *DB) TeamMembers(ctx context.Context, teamID int64) ([]*balcao.User, er
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*balcao.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return scanUsers(rows)
 }
