@@ -90,6 +90,18 @@ func (db *DB) WaitDurable(ctx context.Context) error {
 	return db.group.waitDurable(ctx)
 }
 
+// BetweenWrites runs fn with the writer's pool. With group commit (SQLite's
+// single writer) fn runs on the committer's goroutine between two batches:
+// no write transaction of the store is open meanwhile, and writes wait for
+// it, so it must be short. Without group commit (PostgreSQL) it runs at
+// once, beside any transactions.
+func (db *DB) BetweenWrites(ctx context.Context, fn func(ctx context.Context, w *sql.DB) error) error {
+	if db.group == nil {
+		return fn(ctx, db.write)
+	}
+	return db.group.betweenWrites(ctx, fn)
+}
+
 // Ping checks that both pools answer, and that no flush of the log has
 // failed (after one, no write is called durable until a restart).
 func (db *DB) Ping(ctx context.Context) error {

@@ -17,6 +17,13 @@ type writeReq struct {
 	done chan error
 }
 
+// betweenReq is work that runs on the committer's goroutine between two
+// batches, outside any transaction (see DB.BetweenWrites).
+type betweenReq struct {
+	fn   func(ctx context.Context, db *sql.DB) error
+	done chan error
+}
+
 // groupCommitter runs write work on one connection and commits several
 // callers' work in a single transaction, so one fsync serves them all. Each
 // caller's work runs in its own savepoint: a failing caller is rolled back
@@ -34,6 +41,7 @@ type writeReq struct {
 type groupCommitter struct {
 	db       *sql.DB
 	reqs     chan writeReq
+	between  chan betweenReq // unbuffered: a request sent is run
 	maxBatch int
 	stop     chan struct{}
 	stopped  chan struct{}
@@ -61,7 +69,7 @@ type syncItem struct {
 }
 
 func newGroupCommitter(db *sql.DB, maxBatch int, sync func() error) *groupCommitter {
-	g := &groupCommitter{db: db, reqs: make(chan writeReq, 4*maxBatch), maxBatch: maxBatch,
+	g := &groupCommitter{db: db, reqs: make(chan writeReq, 4*maxBatch), between: make(chan betweenReq), maxBatch: maxBatch,
 		stop: make(chan struct{}), stopped: make(chan struct{}), sync: sync, synced: make(chan struct{})}
 	if sync != nil {
 		g.toSync = make(chan syncItem, maxBatch)
@@ -84,6 +92,21 @@ func (g *groupCommitter) do(ctx context.Context, fn txFunc) error {
 	}
 	// Once queued the work will run; wait for its outcome even if the
 	// caller gives up, so that the answer never contradicts the database.
+	return <-r.done
+}
+
+// betweenWrites runs fn on the committer's goroutine after one batch has
+// committed and before the next begins: no transaction of this committer
+// is open while fn runs.
+func (g *groupCommitter) betweenWrites(ctx context.Context, fn func(ctx context.Context, db *sql.DB) error) error {
+	r := betweenReq{fn: fn, done: make(chan error, 1)}
+	select {
+	case g.between <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-g.stop:
+		return fmt.Errorf("sqldb: store closed")
+	}
 	return <-r.done
 }
 
@@ -187,6 +210,8 @@ func (g *groupCommitter) loop() {
 		select {
 		case r := <-g.reqs:
 			g.runBatch(r)
+		case r := <-g.between:
+			r.done <- safeBetween(r.fn, g.db)
 		case <-g.stop:
 			// Run what was queued before the stop.
 			for {
@@ -309,6 +334,15 @@ func (g *groupCommitter) answer(batch []writeReq, errs []error, err error) {
 		}
 		r.done <- errs[i]
 	}
+}
+
+func safeBetween(fn func(ctx context.Context, db *sql.DB) error, db *sql.DB) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sqldb: panic between writes: %v", p)
+		}
+	}()
+	return fn(context.Background(), db)
 }
 
 func safeRun(fn txFunc, tx *sql.Tx) (err error) {

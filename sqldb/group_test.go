@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -215,5 +216,70 @@ func TestGroupCommitWithoutSyncIsDurableAtCommit(t *testing.T) {
 	defer cancel()
 	if err := g.waitDurable(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestBetweenWritesRunsWhenNoBatchIsOpen(t *testing.T) {
+	db := openWAL(t)
+	g := newGroupCommitter(db, 8, nil)
+	var closeOnce sync.Once
+	closeG := func() { closeOnce.Do(g.close) }
+	defer closeG()
+	// A write that holds its batch open until the test lets it go.
+	hold, held := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- g.do(context.Background(), func(tx *sql.Tx) error {
+			close(held)
+			<-hold
+			_, err := tx.Exec(`INSERT INTO t (x) VALUES (1)`)
+			return err
+		})
+	}()
+	<-held
+	inside, leave := make(chan int, 1), make(chan struct{})
+	between := make(chan error, 1)
+	go func() {
+		between <- g.betweenWrites(context.Background(), func(ctx context.Context, w *sql.DB) error {
+			// The pool has one connection: this would wait for ever if a
+			// batch's transaction held it.
+			var n int
+			err := w.QueryRowContext(ctx, `SELECT count(*) FROM t`).Scan(&n)
+			inside <- n
+			<-leave
+			return err
+		})
+	}()
+	select {
+	case <-inside:
+		t.Fatal("ran while a batch was open")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(hold)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if n := <-inside; n != 1 {
+		t.Fatalf("saw %d rows, want the committed batch's 1", n)
+	}
+	// A write that comes meanwhile waits for it to end.
+	later := insert(g, 2)
+	select {
+	case err := <-later:
+		t.Fatalf("a write ran beside it (err %v)", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(leave)
+	if err := <-between; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-later; err != nil {
+		t.Fatal(err)
+	}
+	// After the committer stops, nothing runs and the caller hears why.
+	closeG()
+	err := g.betweenWrites(context.Background(), func(context.Context, *sql.DB) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Fatalf("after close: %v", err)
 	}
 }

@@ -41,7 +41,9 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
 	// The writer does not checkpoint on commit (wal_autocheckpoint(0)):
 	// a checkpoint syncs the database file, and doing it inside a commit
-	// held every writer waiting. A background loop checkpoints instead.
+	// held every writer waiting. A background loop checkpoints instead
+	// (checkpoint.go), and journal_size_limit cuts a log that a burst made
+	// long back to 64 MiB when it starts again.
 	//
 	// Durability: the writer commits with synchronous(NORMAL), which writes
 	// the WAL without syncing it, and the group committer then syncs the
@@ -50,7 +52,7 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	// synchronous(FULL), but the sync no longer holds the writer: the next
 	// batch runs while the previous one is being synced. NORMAL still syncs
 	// the WAL before each checkpoint and the database after it.
-	write, err := sql.Open("sqlite", u+"?"+common+"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_pragma=temp_store(2)&_txlock=immediate")
+	write, err := sql.Open("sqlite", u+"?"+common+"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)&_pragma=temp_store(2)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -68,10 +70,10 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	n := max(4, runtime.NumCPU()*2)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	stopCheckpoints := checkpointLoop(write, time.Second)
 	wal := &walFile{path: path + "-wal"}
+	ckpt := &checkpointer{write: write}
 	closeAll := func() error {
-		stopCheckpoints()
+		ckpt.stop()
 		return errors.Join(read.Close(), write.Close(), wal.close())
 	}
 
@@ -109,33 +111,9 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 		LastInsertID:      true,
 		SyncLog:           wal.sync,
 	}
-	return sqldb.New(write, read, d, opt, closeAll), nil
-}
-
-// checkpointLoop copies the WAL into the database file every interval,
-// without blocking writers (PASSIVE), and truncates the WAL when stopped.
-func checkpointLoop(db *sql.DB, interval time.Duration) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-				cancel()
-				return
-			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
-				cancel()
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
+	db := sqldb.New(write, read, d, opt, closeAll)
+	ckpt.start(db.BetweenWrites, checkpointInterval)
+	return db, nil
 }
 
 func latest(p *goose.Provider) int64 {
