@@ -38,9 +38,6 @@ const (
 	// to the end of DATA, so a stuck store produces a 451 (and a retry)
 	// rather than a client-side timeout with an unknown outcome.
 	deliverTimeout = 5 * time.Minute
-	// readChunk caps one read of the message body, so the per-read
-	// deadline extension below keeps a slow but live sender going.
-	readChunk = 32 << 10
 	// drainGrace is how long a connection that finished its DATA during
 	// Shutdown may stay open to send QUIT.
 	drainGrace = 2 * time.Second
@@ -72,8 +69,9 @@ type ServerConfig struct {
 	// recipients get 452 4.5.3 and the client sends them in a new
 	// transaction.
 	MaxRecipients int
-	// ReadTimeout bounds the wait for each command and for each chunk of
-	// the message body; WriteTimeout bounds each reply. Default 60s each.
+	// ReadTimeout bounds the wait for each command and each silence
+	// within a message body (a slow sender that keeps sending is not cut
+	// off); WriteTimeout bounds each reply. Default 60s each.
 	ReadTimeout, WriteTimeout time.Duration
 	// AcceptRecipient reports whether addr (lowercased) is a desk address.
 	// Other recipients are refused at RCPT time with 550 5.1.1 naming the
@@ -277,7 +275,7 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc := &trackedConn{Conn: c, s: l.s}
+	tc := &trackedConn{Conn: c, s: l.s, bodyTimeout: l.s.cfg.ReadTimeout}
 	l.s.mu.Lock()
 	l.s.conns[tc] = struct{}{}
 	draining := l.s.draining.Load()
@@ -295,6 +293,27 @@ type trackedConn struct {
 
 	mu     sync.Mutex
 	inData bool
+
+	// While a message body comes in, each read of the socket moves the
+	// read deadline (go-smtp sets it once, when the body begins), so
+	// ReadTimeout bounds a silence rather than the whole transfer. Moving
+	// it costs a timer update, so it moves once an eighth of the timeout
+	// has passed since the last move: a silence ends the transfer after
+	// between 7/8 and all of ReadTimeout. Only the connection's own
+	// goroutine reads, so moved needs no lock.
+	bodyTimeout time.Duration
+	inBody      atomic.Bool
+	moved       time.Time
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	if c.inBody.Load() && c.bodyTimeout > 0 {
+		if now := time.Now(); now.Sub(c.moved) >= c.bodyTimeout/8 {
+			c.Conn.SetReadDeadline(now.Add(c.bodyTimeout))
+			c.moved = now
+		}
+	}
+	return c.Conn.Read(p)
 }
 
 func (c *trackedConn) Close() error {
@@ -308,12 +327,15 @@ func (c *trackedConn) beginData() {
 	c.mu.Lock()
 	c.inData = true
 	c.mu.Unlock()
+	c.moved = time.Time{}
+	c.inBody.Store(true)
 }
 
 // endData runs after the reply to DATA has been written (go-smtp resets
 // the session right after it). During Shutdown the client gets a moment to
 // QUIT before the connection is closed.
 func (c *trackedConn) endData() {
+	c.inBody.Store(false)
 	c.mu.Lock()
 	was := c.inData
 	c.inData = false
@@ -444,11 +466,7 @@ func (ss *session) Logout() error { return nil }
 // bytes: one byte over the limit is enough to know it is too large.
 func (ss *session) readBody(r io.Reader) ([]byte, error) {
 	limit := ss.s.cfg.MaxMessageBytes
-	var src io.Reader = r
-	if ss.tc != nil {
-		src = &deadlineReader{r: r, conn: ss.tc, d: ss.s.cfg.ReadTimeout}
-	}
-	raw, err := readCapped(src, limit+1)
+	raw, err := readCapped(r, limit+1)
 	switch {
 	case errors.Is(err, gosmtp.ErrDataTooLarge) || int64(len(raw)) > limit:
 		return nil, tooLarge(limit)
@@ -572,23 +590,6 @@ func lowerUnique(addrs []string) []string {
 		}
 	}
 	return out
-}
-
-// deadlineReader extends the connection's read deadline before every read,
-// so ReadTimeout bounds silence rather than the whole transfer (go-smtp
-// sets the deadline once, when it reads the DATA command).
-type deadlineReader struct {
-	r    io.Reader
-	conn net.Conn
-	d    time.Duration
-}
-
-func (dr *deadlineReader) Read(p []byte) (int, error) {
-	if len(p) > readChunk {
-		p = p[:readChunk]
-	}
-	dr.conn.SetReadDeadline(time.Now().Add(dr.d))
-	return dr.r.Read(p)
 }
 
 // slogPrintf adapts go-smtp's Printf-style error log to slog.

@@ -715,3 +715,54 @@ func TestReadCappedNeverAllocatesBeyondTheCap(t *testing.T) {
 		}
 	}
 }
+
+// ReadTimeout bounds a silence in the middle of a message, not the whole
+// transfer: a slow sender that keeps sending gets its message in, one that
+// stops for longer than the timeout is cut off and nothing is delivered.
+func TestReadTimeoutBoundsSilenceNotTheTransfer(t *testing.T) {
+	d := &fakeDeliverer{}
+	_, addr := startServer(t, ServerConfig{ReadTimeout: 400 * time.Millisecond}, d)
+	send := func(pause time.Duration, pieces int) error {
+		c, err := smtp.Dial(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Mail("ana@example.pt"); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Rcpt("desk@example.pt"); err != nil {
+			t.Fatal(err)
+		}
+		w, err := c.Data()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range pieces {
+			if i > 0 {
+				time.Sleep(pause)
+			}
+			if _, err := fmt.Fprintf(w, "X-Linha-%d: de um envio lento\r\n", i); err != nil {
+				return err
+			}
+			// The client buffers; each piece must reach the server now.
+			if err := c.Text.W.Flush(); err != nil {
+				return err
+			}
+		}
+		return w.Close()
+	}
+	// Nine pieces 100 ms apart: 800 ms in all, twice the timeout.
+	if err := send(100*time.Millisecond, 9); err != nil {
+		t.Fatalf("a sender that never pauses long was cut off: %v", err)
+	}
+	if n := len(d.Calls()); n != 1 {
+		t.Fatalf("%d deliveries after the slow message, want 1", n)
+	}
+	if err := send(900*time.Millisecond, 2); err == nil {
+		t.Fatal("a sender silent for twice the timeout got its message in")
+	}
+	if n := len(d.Calls()); n != 1 {
+		t.Fatalf("the cut-off message was delivered (%d deliveries)", n)
+	}
+}
