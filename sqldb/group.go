@@ -83,12 +83,8 @@ func newGroupCommitter(db *sql.DB, maxBatch int, sync func() error) *groupCommit
 
 func (g *groupCommitter) do(ctx context.Context, fn txFunc) error {
 	r := writeReq{fn: fn, done: make(chan error, 1)}
-	select {
-	case g.reqs <- r:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-g.stop:
-		return fmt.Errorf("sqldb: store closed")
+	if err := submit(ctx, g, g.reqs, r); err != nil {
+		return err
 	}
 	// Once queued the work will run; wait for its outcome even if the
 	// caller gives up, so that the answer never contradicts the database.
@@ -100,14 +96,23 @@ func (g *groupCommitter) do(ctx context.Context, fn txFunc) error {
 // is open while fn runs.
 func (g *groupCommitter) betweenWrites(ctx context.Context, fn func(ctx context.Context, db *sql.DB) error) error {
 	r := betweenReq{fn: fn, done: make(chan error, 1)}
+	if err := submit(ctx, g, g.between, r); err != nil {
+		return err
+	}
+	return <-r.done
+}
+
+// submit hands r to the committer's goroutine on ch, unless the caller
+// gives up first or the committer has stopped.
+func submit[R any](ctx context.Context, g *groupCommitter, ch chan<- R, r R) error {
 	select {
-	case g.between <- r:
+	case ch <- r:
+		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-g.stop:
 		return fmt.Errorf("sqldb: store closed")
 	}
-	return <-r.done
 }
 
 // waitDurable returns once every batch committed before the call is on
