@@ -1,10 +1,11 @@
 // Command balcao-smtpload measures mail intake end to end: it opens N SMTP
 // connections to a running `balcao serve` and sends complete CIT D.1
 // requests (a PrintScreen PNG attached) as fast as the server answers 250,
-// then prints the sustained rate, the latency per message and, given the
-// server's PID, its peak resident memory. The content goes with BDAT when
-// the server offers CHUNKING (as Postfix and Exchange send it), or with
-// DATA (-mode data).
+// then prints the sustained rate, the latency per message, the share of
+// the CPU the host of a virtual machine took meanwhile (steal) and, given
+// the server's PID, its CPU time per message and peak resident memory.
+// The content goes with BDAT when the server offers CHUNKING (as Postfix
+// and Exchange send it), or with DATA (-mode data).
 //
 //	balcao-smtpload -addr 127.0.0.1:2525 -senders 8 -messages 20000 -pid $(pidof balcao)
 package main
@@ -31,7 +32,7 @@ func main() {
 	senders := flag.Int("senders", 8, "concurrent SMTP connections")
 	total := flag.Int("messages", 10000, "messages to send in all")
 	pngSize := flag.Int("png", 30<<10, "size of the attached screenshot in bytes")
-	pid := flag.Int("pid", 0, "PID of the server, to report its peak memory (VmHWM)")
+	pid := flag.Int("pid", 0, "PID of the server, to report its CPU time per message and its peak memory (VmHWM)")
 	requesters := flag.Int("requesters", 1000, "distinct sender addresses, used in turn: the desk sends at most BALCAO_AUTO_MAIL_PER_DAY automatic answers (40) to one address a day, so every message gets its acknowledgement only while messages per requester stay under that cap")
 	mode := flag.String("mode", "auto", "how to send the content: bdat (CHUNKING, RFC 3030), data, or auto (BDAT when the server offers CHUNKING, as Postfix and Exchange do)")
 	flag.Parse()
@@ -55,6 +56,7 @@ func main() {
 	var used atomic.Value
 	lat := make([][]time.Duration, *senders)
 	var wg sync.WaitGroup
+	cpu0, steal0 := processCPU(*pid), readSteal()
 	start := time.Now()
 	for w := range *senders {
 		wg.Add(1)
@@ -101,6 +103,20 @@ func main() {
 		ok, failures.Load(), *senders, how, elapsed.Seconds(), float64(ok)/elapsed.Seconds())
 	if ok > 0 {
 		fmt.Printf("latency per message: median %v, p99 %v, max %v\n", all[ok/2], all[ok*99/100], all[ok-1])
+	}
+	if *pid != 0 && ok > 0 {
+		if cpu1 := processCPU(*pid); cpu0 >= 0 && cpu1 >= 0 {
+			fmt.Printf("server CPU: %.3f ms a message (user + system over the run)\n",
+				float64(cpu1-cpu0)*1000/float64(ok)/clockTicks)
+		}
+	}
+	if s1 := readSteal(); steal0.total > 0 && s1.total > steal0.total {
+		share := 100 * float64(s1.steal-steal0.steal) / float64(s1.total-steal0.total)
+		fmt.Printf("CPU taken by the host (steal): %.1f %%", share)
+		if share > 3 {
+			fmt.Print(" — above 3 %: the figures above understate this machine")
+		}
+		fmt.Println()
 	}
 	if *pid != 0 {
 		if hwm := peakRSS(*pid); hwm != "" {
@@ -297,6 +313,70 @@ func wrap(s string) string {
 	}
 	b.WriteString(s)
 	return b.String()
+}
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc's CPU times (100
+// on Linux for every architecture Go builds for).
+const clockTicks = 100
+
+// processCPU is the user + system time of process pid in clock ticks, or -1.
+func processCPU(pid int) int64 {
+	if pid == 0 {
+		return -1
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	return statCPU(b)
+}
+
+// statCPU reads utime + stime from a /proc/PID/stat line, or -1.
+func statCPU(b []byte) int64 {
+	// The command name, in parentheses, may hold spaces: count fields
+	// after its closing parenthesis (utime and stime are fields 14 and 15).
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	var utime, stime int64
+	if _, err := fmt.Sscan(f[11], &utime); err != nil {
+		return -1
+	}
+	if _, err := fmt.Sscan(f[12], &stime); err != nil {
+		return -1
+	}
+	return utime + stime
+}
+
+// stealSample is the machine's CPU time (all of /proc/stat's first line)
+// and the part of it the hypervisor gave to other machines (steal).
+type stealSample struct{ steal, total int64 }
+
+func readSteal() stealSample {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return stealSample{}
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return stealSample{}
+	}
+	var s stealSample
+	for i, v := range f[1:9] { // user nice system idle iowait irq softirq steal
+		var n int64
+		fmt.Sscan(v, &n)
+		s.total += n
+		if i == 7 {
+			s.steal = n
+		}
+	}
+	return s
 }
 
 func peakRSS(pid int) string {
