@@ -86,9 +86,14 @@ func FindRawSpans(raw []byte, atts []*Attachment) []RawSpan {
 	if len(spans) == 0 {
 		return nil
 	}
+	return disjointSpans(spans)
+}
+
+// disjointSpans sorts spans by position and keeps those that do not
+// overlap an earlier one (the same bytes cannot be two attachments'
+// encodings, but be strict). It reuses spans' array.
+func disjointSpans(spans []RawSpan) []RawSpan {
 	slices.SortFunc(spans, func(a, b RawSpan) int { return a.At - b.At })
-	// Keep the spans that do not overlap (the same bytes cannot be two
-	// attachments' encodings, but be strict).
 	kept := spans[:0]
 	end := 0
 	for _, s := range spans {

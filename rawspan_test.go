@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"reflect"
-	"slices"
 	"testing"
 )
 
@@ -39,16 +38,7 @@ func naiveRawSpans(raw []byte, atts []*Attachment) []RawSpan {
 			}
 		}
 	}
-	slices.SortFunc(spans, func(a, b RawSpan) int { return a.At - b.At })
-	var kept []RawSpan
-	end := 0
-	for _, s := range spans {
-		if s.At >= end {
-			kept = append(kept, s)
-			end = s.At + s.Len
-		}
-	}
-	return kept
+	return disjointSpans(spans)
 }
 
 func attachmentOf(data []byte) *Attachment {
