@@ -52,14 +52,7 @@ func testReports(t *testing.T, open Opener) {
 	}
 	breach := func(tk *balcao.Ticket, clock string) {
 		t.Helper()
-		err := s.Update(ctx, func(tx balcao.Tx) error {
-			_, err := tx.RecordSLA(&balcao.SLARecord{TicketID: tk.ID, Clock: clock, Kind: balcao.SLABreach, DueAt: tk.CreatedAt.Add(time.Hour),
-				RecordedAt: tk.CreatedAt.Add(time.Hour), TeamID: tk.TeamID, Service: tk.Service, Priority: tk.Priority})
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		recordBreach(t, s, tk, clock)
 	}
 
 	// Lisbon is UTC+0 until 29 March 2026, UTC+1 after; São Paulo UTC-3.
@@ -198,4 +191,18 @@ func testReports(t *testing.T, open Opener) {
 			t.Fatalf("service rnu: %+v", svc)
 		}
 	})
+}
+
+// recordBreach records a breach of clock on tk, due and recorded an hour
+// after the ticket was created.
+func recordBreach(t testing.TB, s balcao.Store, tk *balcao.Ticket, clock string) {
+	t.Helper()
+	err := s.Update(ctx, func(tx balcao.Tx) error {
+		_, err := tx.RecordSLA(&balcao.SLARecord{TicketID: tk.ID, Clock: clock, Kind: balcao.SLABreach, DueAt: tk.CreatedAt.Add(time.Hour),
+			RecordedAt: tk.CreatedAt.Add(time.Hour), TeamID: tk.TeamID, Service: tk.Service, Priority: tk.Priority})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

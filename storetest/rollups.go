@@ -75,14 +75,7 @@ func testReportRollups(t *testing.T, open Opener) {
 		if breaches[tk.ID][clock] {
 			return
 		}
-		err := s.Update(ctx, func(tx balcao.Tx) error {
-			_, err := tx.RecordSLA(&balcao.SLARecord{TicketID: tk.ID, Clock: clock, Kind: balcao.SLABreach, DueAt: tk.CreatedAt.Add(time.Hour),
-				RecordedAt: tk.CreatedAt.Add(time.Hour), TeamID: tk.TeamID, Service: tk.Service, Priority: tk.Priority})
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		recordBreach(t, s, tk, clock)
 		if breaches[tk.ID] == nil {
 			breaches[tk.ID] = map[string]bool{}
 		}
