@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -276,6 +277,9 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	tc := &trackedConn{Conn: c, s: l.s, bodyTimeout: l.s.cfg.ReadTimeout}
+	if sc, ok := c.(syscall.Conn); ok && canPeek {
+		tc.raw, _ = sc.SyscallConn()
+	}
 	l.s.mu.Lock()
 	l.s.conns[tc] = struct{}{}
 	draining := l.s.draining.Load()
@@ -304,6 +308,52 @@ type trackedConn struct {
 	bodyTimeout time.Duration
 	inBody      atomic.Bool
 	moved       time.Time
+
+	// Replies to pipelined commands (RFC 2920) leave together: a reply is
+	// held while the client's next input is already waiting to be read,
+	// and what is held is written before the connection waits for input
+	// or closes. A client that sends MAIL, RCPT and BDAT in one write, as
+	// Postfix and Exchange do, gets the three replies in one write: one
+	// system call and one wake-up of the client instead of three. raw is
+	// nil where the socket cannot be peeked at; replies then leave at once.
+	raw  syscall.RawConn
+	wmu  sync.Mutex
+	held []byte
+}
+
+// maxHeld bounds the replies held back: a client pipelining more than
+// this gets the earlier ones at once.
+const maxHeld = 4 << 10
+
+func (c *trackedConn) Write(p []byte) (int, error) {
+	if c.raw == nil {
+		return c.Conn.Write(p)
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.held = append(c.held, p...)
+	if len(c.held) > maxHeld {
+		if err := c.flushLocked(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+// flush writes the held replies.
+func (c *trackedConn) flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.flushLocked()
+}
+
+func (c *trackedConn) flushLocked() error {
+	if len(c.held) == 0 {
+		return nil
+	}
+	_, err := c.Conn.Write(c.held)
+	c.held = c.held[:0]
+	return err
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
@@ -313,6 +363,22 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 			c.moved = now
 		}
 	}
+	if c.raw != nil {
+		c.wmu.Lock()
+		pending := len(c.held) > 0
+		c.wmu.Unlock()
+		if pending {
+			// Input already there: the client pipelined, and the replies
+			// can wait for the next ones. Otherwise the client is waiting
+			// for them: they leave before the connection waits.
+			if n := peekRead(c.raw, p); n > 0 {
+				return n, nil
+			}
+			if err := c.flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
 	return c.Conn.Read(p)
 }
 
@@ -320,6 +386,8 @@ func (c *trackedConn) Close() error {
 	c.s.mu.Lock()
 	delete(c.s.conns, c)
 	c.s.mu.Unlock()
+	// go-smtp closes after its last reply (221 to QUIT, 421 on a timeout).
+	c.flush()
 	return c.Conn.Close()
 }
 
