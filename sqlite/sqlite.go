@@ -52,7 +52,10 @@ func Open(ctx context.Context, path string, migrate bool, opt sqldb.Options) (*s
 	// synchronous(FULL), but the sync no longer holds the writer: the next
 	// batch runs while the previous one is being synced. NORMAL still syncs
 	// the WAL before each checkpoint and the database after it.
-	write, err := sql.Open("sqlite", u+"?"+common+"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)&_pragma=temp_store(2)&_txlock=immediate")
+	if err := registerWALVFS(); err != nil {
+		return nil, err
+	}
+	write, err := sql.Open("sqlite", u+"?vfs="+walVFSName+"&"+common+"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)&_pragma=temp_store(2)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
