@@ -18,10 +18,23 @@ import (
 // counter, so theirs never overlap.
 const numberBlock = 16
 
-// numberBlocks hands out the numbers of the blocks drawn, per year.
+// numberBlocks hands out the numbers of the blocks drawn, per year. The
+// next block is drawn in the background once half of the current one is
+// handed out: drawing it waits for a commit and its flush, and a caller
+// that found the block empty waited that long, with every other caller
+// queued behind it (at full intake, one message in sixteen stalled every
+// connection that way).
 type numberBlocks struct {
-	mu   sync.Mutex
-	next map[int]*[2]int64 // year → [next, last] of the current block
+	mu    sync.Mutex
+	next  map[int]*[2]int64    // year → [next, last] of the current block
+	ahead map[int]*blockDrawal // year → the block being drawn or drawn ahead
+}
+
+// blockDrawal is one draw of a block; done is closed when it has ended.
+type blockDrawal struct {
+	done        chan struct{}
+	first, last int64
+	err         error
 }
 
 // ReserveTicketNumber draws a ticket number before the ticket's own
@@ -45,25 +58,66 @@ const blockNumberSQL = `INSERT INTO ticket_counters (prefix, year, value) VALUES
 
 func (db *DB) blockNumber(ctx context.Context, year int) (int64, error) {
 	b := &db.numbers
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if cur := b.next[year]; cur != nil && cur[0] <= cur[1] {
-		seq := cur[0]
-		cur[0]++
-		return seq, nil
+	for {
+		b.mu.Lock()
+		if cur := b.next[year]; cur != nil && cur[0] <= cur[1] {
+			seq := cur[0]
+			cur[0]++
+			if cur[1]-cur[0] < numberBlock/2 && b.ahead[year] == nil {
+				db.drawAhead(year)
+			}
+			b.mu.Unlock()
+			return seq, nil
+		}
+		d := b.ahead[year]
+		if d == nil {
+			d = db.drawAhead(year)
+		}
+		b.mu.Unlock()
+		select {
+		case <-d.done:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+		b.mu.Lock()
+		if b.ahead[year] == d {
+			// The first caller back installs the block (or clears the
+			// failed draw, so that the next call draws again).
+			delete(b.ahead, year)
+			if d.err == nil {
+				if b.next == nil {
+					b.next = map[int]*[2]int64{}
+				}
+				b.next[year] = &[2]int64{d.first, d.last}
+			}
+		}
+		b.mu.Unlock()
+		if d.err != nil {
+			return 0, d.err
+		}
 	}
-	// The block is committed (and durable) before any of its numbers is
-	// handed out, so a restart never draws those numbers again.
-	var last int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		return db.qrow(ctx, tx, blockNumberSQL, db.opt.NumberPrefix, year, numberBlock).Scan(&last)
-	})
-	if err != nil {
-		return 0, err
+}
+
+// drawAhead starts drawing the year's next block; b.mu is held. The block
+// is committed (and durable) before any of its numbers is handed out, so
+// a restart never draws those numbers again; a block drawn and not used
+// before the process stops is skipped.
+func (db *DB) drawAhead(year int) *blockDrawal {
+	b := &db.numbers
+	d := &blockDrawal{done: make(chan struct{})}
+	if b.ahead == nil {
+		b.ahead = map[int]*blockDrawal{}
 	}
-	if b.next == nil {
-		b.next = map[int]*[2]int64{}
-	}
-	b.next[year] = &[2]int64{last - numberBlock + 2, last}
-	return last - numberBlock + 1, nil
+	b.ahead[year] = d
+	go func() {
+		defer close(d.done)
+		var last int64
+		// Not the caller's context: the block serves whoever comes next.
+		ctx := context.Background()
+		d.err = db.tx(ctx, func(tx *sql.Tx) error {
+			return db.qrow(ctx, tx, blockNumberSQL, db.opt.NumberPrefix, year, numberBlock).Scan(&last)
+		})
+		d.first, d.last = last-numberBlock+1, last
+	}()
+	return d
 }
