@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -328,6 +329,12 @@ collect:
 	default:
 	}
 	g.toSync <- syncItem{batch: batch, errs: errs, seq: seq}
+	// The flusher, woken by that send, would wait on this goroutine's
+	// processor until the committer next blocks, which under steady intake
+	// is after the next batch (0.7 ms a batch in an execution trace). It
+	// runs now instead: it only starts the flush, a system call, and
+	// leaves the processor to the committer again.
+	runtime.Gosched()
 }
 
 // answer tells each caller of a batch its outcome: its own error, or the
