@@ -14,34 +14,45 @@ import (
 )
 
 // The writer's connections open the database through walVFSName, a thin
-// layer over SQLite's default ("unix") VFS that changes one thing: what a
-// transaction writes to the write-ahead log reaches the file in one write
-// at its commit, instead of two writes a page (SQLite writes each frame's
-// 24-byte header, then its page). A ticket's transaction writes some thirty
-// pages, so the writer made sixty system calls a commit, each also
-// updating the file's modification time; now it makes one.
+// layer over SQLite's default ("unix") VFS that changes one thing: writes
+// to the write-ahead log and to the database file are gathered in memory
+// and reach the file in one write when they stop being contiguous or
+// something depends on them.
+//
+// The log: a transaction's frames reach the file in one write at its
+// commit, instead of two writes a page (SQLite writes each frame's 24-byte
+// header, then its page). A ticket's transaction writes some thirty pages,
+// so the writer made sixty system calls a commit, each also updating the
+// file's modification time; now it makes one. The database file, which
+// only checkpoints write: a checkpoint copies pages in the order of their
+// numbers, so the pages added since the last one (a screenshot's overflow
+// pages, for one) go in long runs of one write each.
 //
 // Why this is safe. Readers find frames through the shared-memory index,
 // whose header SQLite writes only after the frames (walIndexWriteHdr), and
 // before its second half a memory barrier on the database file
-// (xShmBarrier). The gathered writes are flushed:
-//   - when the page of a commit frame has been written (the frame header
-//     says the transaction ends there), so that a failed write fails the
-//     commit;
-//   - at every memory barrier of the database, should SQLite ever publish
-//     frames another way (a write that fails there cannot fail the commit
-//     any more: the process stops, and the next start recovers the log up
-//     to its last valid commit, as after a crash);
-//   - before a read that overlaps them, a size, a truncation, a sync and a
-//     close of the log, and whenever more than maxGathered bytes wait.
+// (xShmBarrier). A checkpoint tells the database file it is done
+// (SQLITE_FCNTL_CKPT_DONE, a file control) after its last page and before
+// it tells readers which frames they may now read from the database file
+// instead (nBackfill). The gathered writes are flushed:
+//   - in the log, when the page of a commit frame has been written (the
+//     frame header says the transaction ends there), so that a failed
+//     write fails the commit;
+//   - at every memory barrier, should SQLite ever publish frames another
+//     way (a write that fails there cannot fail anything any more: the
+//     process stops, and the next start recovers the database from its
+//     log, as after a crash);
+//   - before every file control (SQLITE_FCNTL_CKPT_DONE among them), sync,
+//     truncation, size, unlock, memory mapping and close of the file, and
+//     before a read that overlaps them;
+//   - when more than maxGathered bytes wait.
 // A write that does not continue the gathered bytes, nor falls inside them
 // (SQLite rewriting a frame of the same transaction), flushes them first.
-// Everything else — locks, shared memory, the database file's reads and
-// writes — is the unix VFS's own.
+// Locks and shared memory are the unix VFS's own.
 
 const walVFSName = "balcao-wal"
 
-// maxGathered bounds what one log holds in memory before writing it out.
+// maxGathered bounds what one file holds in memory before writing it out.
 const maxGathered = 4 << 20
 
 // walFrameHeader is the size of a WAL frame's header; bytes 4 to 8 hold,
@@ -58,6 +69,9 @@ type (
 	xTruncateFunc = func(*libc.TLS, uintptr, lib.Tsqlite3_int64) int32
 	xSyncFunc     = func(*libc.TLS, uintptr, int32) int32
 	xFileSizeFunc = func(*libc.TLS, uintptr, uintptr) int32
+	xControlFunc  = func(*libc.TLS, uintptr, int32, uintptr) int32
+	xUnlockFunc   = func(*libc.TLS, uintptr, int32) int32
+	xFetchFunc    = func(*libc.TLS, uintptr, lib.Tsqlite3_int64, int32, uintptr) int32
 	xBarrierFunc  = func(*libc.TLS, uintptr)
 )
 
@@ -76,9 +90,9 @@ var walVFS struct {
 	open uintptr // its xOpen
 
 	mu      sync.RWMutex
-	logs    map[uintptr]*walLog    // open logs by their sqlite3_file
-	methods map[uintptr][2]uintptr // a file's original methods → ours for a log, for a database
-	barrier map[uintptr]uintptr    // our methods for a database → the original xShmBarrier
+	files   map[uintptr]*gathered // open logs and databases by their sqlite3_file
+	methods map[uintptr]uintptr   // a file's original methods → ours
+	barrier map[uintptr]uintptr   // our methods → the original xShmBarrier
 }
 
 // registerWALVFS registers walVFSName once.
@@ -103,8 +117,8 @@ func registerWALVFS() error {
 		vfs.FzName = name
 		vfs.FxOpen = cfunc[xOpenFunc](walVFSOpen)
 		walVFS.base, walVFS.open = base, (*lib.Tsqlite3_vfs)(cptr(base)).FxOpen
-		walVFS.logs = map[uintptr]*walLog{}
-		walVFS.methods = map[uintptr][2]uintptr{}
+		walVFS.files = map[uintptr]*gathered{}
+		walVFS.methods = map[uintptr]uintptr{}
 		walVFS.barrier = map[uintptr]uintptr{}
 		if rc := lib.Xsqlite3_vfs_register(tls, v, 0); rc != lib.SQLITE_OK {
 			walVFS.err = fmt.Errorf("sqlite: registering the WAL VFS: code %d", rc)
@@ -113,11 +127,13 @@ func registerWALVFS() error {
 	return walVFS.err
 }
 
-// walLog is one open write-ahead log and the writes gathered for it.
-type walLog struct {
+// gathered is one open log or database file and the writes gathered for
+// it.
+type gathered struct {
 	file uintptr
 	orig *lib.Tsqlite3_io_methods
 	path string
+	log  bool // the write-ahead log, whose commit frames end a gathering
 
 	mu       sync.Mutex
 	at       int64  // file offset of buf[0]
@@ -136,66 +152,66 @@ func walVFSOpen(tls *libc.TLS, _ uintptr, zName uintptr, pFile uintptr, flags in
 	if file.FpMethods == 0 {
 		return rc
 	}
-	switch {
-	case flags&lib.SQLITE_OPEN_WAL != 0:
-		l := &walLog{file: pFile, orig: (*lib.Tsqlite3_io_methods)(cptr(file.FpMethods)), commitAt: -1}
-		if zName != 0 {
-			l.path = libc.GoString(zName)
-		}
-		ours := ourMethods(tls, file.FpMethods)
-		walVFS.mu.Lock()
-		walVFS.logs[pFile] = l
-		walVFS.mu.Unlock()
-		file.FpMethods = ours[0]
-	case flags&lib.SQLITE_OPEN_MAIN_DB != 0:
-		file.FpMethods = ourMethods(tls, file.FpMethods)[1]
+	log := flags&lib.SQLITE_OPEN_WAL != 0
+	if !log && flags&lib.SQLITE_OPEN_MAIN_DB == 0 {
+		return rc // journals and temporary files: the unix VFS's own
 	}
+	l := &gathered{file: pFile, orig: (*lib.Tsqlite3_io_methods)(cptr(file.FpMethods)), log: log, commitAt: -1}
+	if zName != 0 {
+		l.path = libc.GoString(zName)
+	}
+	ours := ourMethods(tls, file.FpMethods)
+	walVFS.mu.Lock()
+	walVFS.files[pFile] = l
+	walVFS.mu.Unlock()
+	file.FpMethods = ours
 	return rc
 }
 
-// ourMethods returns the method tables that stand in for orig: one for a
-// log, one for a database (made once per original table, never freed).
-func ourMethods(tls *libc.TLS, orig uintptr) [2]uintptr {
+// ourMethods returns the method table that stands in for orig (made once
+// per original table, never freed).
+func ourMethods(tls *libc.TLS, orig uintptr) uintptr {
 	walVFS.mu.Lock()
 	defer walVFS.mu.Unlock()
 	if m, ok := walVFS.methods[orig]; ok {
 		return m
 	}
-	size := libc.Tsize_t(unsafe.Sizeof(lib.Tsqlite3_io_methods{}))
-	var m [2]uintptr
-	for i := range m {
-		m[i] = libc.Xmalloc(tls, size)
-		if m[i] == 0 {
-			panic("sqlite: out of memory for the WAL VFS's methods")
-		}
-		*(*lib.Tsqlite3_io_methods)(cptr(m[i])) = *(*lib.Tsqlite3_io_methods)(cptr(orig))
+	m := libc.Xmalloc(tls, libc.Tsize_t(unsafe.Sizeof(lib.Tsqlite3_io_methods{})))
+	if m == 0 {
+		panic("sqlite: out of memory for the WAL VFS's methods")
 	}
-	log := (*lib.Tsqlite3_io_methods)(cptr(m[0]))
-	log.FxClose = cfunc[xCloseFunc](walClose)
-	log.FxRead = cfunc[xReadFunc](walRead)
-	log.FxWrite = cfunc[xWriteFunc](walWrite)
-	log.FxTruncate = cfunc[xTruncateFunc](walTruncate)
-	log.FxSync = cfunc[xSyncFunc](walSync)
-	log.FxFileSize = cfunc[xFileSizeFunc](walFileSize)
-	if db := (*lib.Tsqlite3_io_methods)(cptr(m[1])); db.FxShmBarrier != 0 {
-		walVFS.barrier[m[1]] = db.FxShmBarrier
-		db.FxShmBarrier = cfunc[xBarrierFunc](dbShmBarrier)
+	t := (*lib.Tsqlite3_io_methods)(cptr(m))
+	*t = *(*lib.Tsqlite3_io_methods)(cptr(orig))
+	t.FxClose = cfunc[xCloseFunc](gClose)
+	t.FxRead = cfunc[xReadFunc](gRead)
+	t.FxWrite = cfunc[xWriteFunc](gWrite)
+	t.FxTruncate = cfunc[xTruncateFunc](gTruncate)
+	t.FxSync = cfunc[xSyncFunc](gSync)
+	t.FxFileSize = cfunc[xFileSizeFunc](gFileSize)
+	t.FxFileControl = cfunc[xControlFunc](gFileControl)
+	t.FxUnlock = cfunc[xUnlockFunc](gUnlock)
+	if t.FiVersion >= 3 && t.FxFetch != 0 {
+		t.FxFetch = cfunc[xFetchFunc](gFetch)
+	}
+	if t.FxShmBarrier != 0 {
+		walVFS.barrier[m] = t.FxShmBarrier
+		t.FxShmBarrier = cfunc[xBarrierFunc](gShmBarrier)
 	}
 	walVFS.methods[orig] = m
 	return m
 }
 
-func logOf(pFile uintptr) *walLog {
+func fileOf(pFile uintptr) *gathered {
 	walVFS.mu.RLock()
 	defer walVFS.mu.RUnlock()
-	return walVFS.logs[pFile]
+	return walVFS.files[pFile]
 }
 
 // flush writes the gathered bytes; l.mu is held. The unix VFS writes at
 // most 128 KiB - 1 at a time (seekAndWriteFd masks the length with
 // 0x1ffff, so a write of exactly 128 KiB would write nothing and fail as
 // "disk full"): the bytes go in pieces of flushPiece.
-func (l *walLog) flush(tls *libc.TLS) int32 {
+func (l *gathered) flush(tls *libc.TLS) int32 {
 	rc := int32(lib.SQLITE_OK)
 	for i := 0; i < len(l.buf) && rc == lib.SQLITE_OK; i += flushPiece {
 		piece := l.buf[i:min(len(l.buf), i+flushPiece)]
@@ -210,8 +226,8 @@ func (l *walLog) flush(tls *libc.TLS) int32 {
 // flushPiece is the most the unix VFS writes in one call, in whole 4 KiB.
 const flushPiece = 0x1ffff &^ 0xfff
 
-func walWrite(tls *libc.TLS, pFile uintptr, zBuf uintptr, iAmt int32, iOfst lib.Tsqlite3_int64) int32 {
-	l := logOf(pFile)
+func gWrite(tls *libc.TLS, pFile uintptr, zBuf uintptr, iAmt int32, iOfst lib.Tsqlite3_int64) int32 {
+	l := fileOf(pFile)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.writes++
@@ -233,9 +249,9 @@ func walWrite(tls *libc.TLS, pFile uintptr, zBuf uintptr, iAmt int32, iOfst lib.
 		l.buf = append(l.buf, p...)
 	}
 	switch {
-	case iAmt == walFrameHeader && binary.BigEndian.Uint32(p[4:8]) != 0:
+	case l.log && iAmt == walFrameHeader && binary.BigEndian.Uint32(p[4:8]) != 0:
 		l.commitAt = iOfst + walFrameHeader
-	case iOfst == l.commitAt:
+	case l.log && iOfst == l.commitAt:
 		l.commitAt = -1
 		return l.flush(tls)
 	case len(l.buf) > maxGathered:
@@ -244,8 +260,8 @@ func walWrite(tls *libc.TLS, pFile uintptr, zBuf uintptr, iAmt int32, iOfst lib.
 	return lib.SQLITE_OK
 }
 
-func walRead(tls *libc.TLS, pFile uintptr, zBuf uintptr, iAmt int32, iOfst lib.Tsqlite3_int64) int32 {
-	l := logOf(pFile)
+func gRead(tls *libc.TLS, pFile uintptr, zBuf uintptr, iAmt int32, iOfst lib.Tsqlite3_int64) int32 {
+	l := fileOf(pFile)
 	l.mu.Lock()
 	if len(l.buf) > 0 && iOfst < l.at+int64(len(l.buf)) && iOfst+int64(iAmt) > l.at {
 		if rc := l.flush(tls); rc != lib.SQLITE_OK {
@@ -258,8 +274,8 @@ func walRead(tls *libc.TLS, pFile uintptr, zBuf uintptr, iAmt int32, iOfst lib.T
 }
 
 // flushed runs f once the gathered bytes are written.
-func flushed(tls *libc.TLS, pFile uintptr, f func(l *walLog) int32) int32 {
-	l := logOf(pFile)
+func flushed(tls *libc.TLS, pFile uintptr, f func(l *gathered) int32) int32 {
+	l := fileOf(pFile)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if rc := l.flush(tls); rc != lib.SQLITE_OK {
@@ -268,31 +284,31 @@ func flushed(tls *libc.TLS, pFile uintptr, f func(l *walLog) int32) int32 {
 	return f(l)
 }
 
-func walTruncate(tls *libc.TLS, pFile uintptr, size lib.Tsqlite3_int64) int32 {
-	return flushed(tls, pFile, func(l *walLog) int32 {
+func gTruncate(tls *libc.TLS, pFile uintptr, size lib.Tsqlite3_int64) int32 {
+	return flushed(tls, pFile, func(l *gathered) int32 {
 		return cfuncOf[xTruncateFunc](l.orig.FxTruncate)(tls, pFile, size)
 	})
 }
 
-func walSync(tls *libc.TLS, pFile uintptr, flags int32) int32 {
-	return flushed(tls, pFile, func(l *walLog) int32 {
+func gSync(tls *libc.TLS, pFile uintptr, flags int32) int32 {
+	return flushed(tls, pFile, func(l *gathered) int32 {
 		return cfuncOf[xSyncFunc](l.orig.FxSync)(tls, pFile, flags)
 	})
 }
 
-func walFileSize(tls *libc.TLS, pFile uintptr, pSize uintptr) int32 {
-	return flushed(tls, pFile, func(l *walLog) int32 {
+func gFileSize(tls *libc.TLS, pFile uintptr, pSize uintptr) int32 {
+	return flushed(tls, pFile, func(l *gathered) int32 {
 		return cfuncOf[xFileSizeFunc](l.orig.FxFileSize)(tls, pFile, pSize)
 	})
 }
 
-func walClose(tls *libc.TLS, pFile uintptr) int32 {
-	l := logOf(pFile)
+func gClose(tls *libc.TLS, pFile uintptr) int32 {
+	l := fileOf(pFile)
 	l.mu.Lock()
 	rc := l.flush(tls)
 	l.mu.Unlock()
 	walVFS.mu.Lock()
-	delete(walVFS.logs, pFile)
+	delete(walVFS.files, pFile)
 	walVFS.mu.Unlock()
 	if rc2 := cfuncOf[xCloseFunc](l.orig.FxClose)(tls, pFile); rc == lib.SQLITE_OK {
 		rc = rc2
@@ -300,33 +316,70 @@ func walClose(tls *libc.TLS, pFile uintptr) int32 {
 	return rc
 }
 
-// dbShmBarrier writes out every gathered log before the barrier: SQLite
-// places one between the two copies of the index header that publish
-// new frames to readers.
-func dbShmBarrier(tls *libc.TLS, pFile uintptr) {
+// gFileControl, gUnlock and gFetch write the gathered bytes first: a
+// checkpoint tells the database file it is done (SQLITE_FCNTL_CKPT_DONE)
+// after its last page and before it tells readers that the log was copied;
+// a lock released or a page mapped must find the file as SQLite left it.
+func gFileControl(tls *libc.TLS, pFile uintptr, op int32, pArg uintptr) int32 {
+	l := fileOf(pFile)
+	l.mu.Lock()
+	rc := l.flush(tls)
+	l.mu.Unlock()
+	if rc != lib.SQLITE_OK {
+		if op == lib.SQLITE_FCNTL_CKPT_DONE {
+			// SQLite does not look at this call's result: it is about to
+			// tell readers the pages are in the database file.
+			stop(l, rc)
+		}
+		return rc
+	}
+	return cfuncOf[xControlFunc](l.orig.FxFileControl)(tls, pFile, op, pArg)
+}
+
+func gUnlock(tls *libc.TLS, pFile uintptr, lock int32) int32 {
+	return flushed(tls, pFile, func(l *gathered) int32 {
+		return cfuncOf[xUnlockFunc](l.orig.FxUnlock)(tls, pFile, lock)
+	})
+}
+
+func gFetch(tls *libc.TLS, pFile uintptr, iOfst lib.Tsqlite3_int64, iAmt int32, pp uintptr) int32 {
+	return flushed(tls, pFile, func(l *gathered) int32 {
+		return cfuncOf[xFetchFunc](l.orig.FxFetch)(tls, pFile, iOfst, iAmt, pp)
+	})
+}
+
+// gShmBarrier writes out everything gathered before the barrier: SQLite
+// places one between the two copies of the index header that publish new
+// frames to readers.
+func gShmBarrier(tls *libc.TLS, pFile uintptr) {
 	walVFS.mu.RLock()
 	defer walVFS.mu.RUnlock()
-	for _, l := range walVFS.logs {
+	for _, l := range walVFS.files {
 		l.mu.Lock()
 		rc := l.flush(tls)
 		l.mu.Unlock()
 		if rc != lib.SQLITE_OK {
-			// Readers are about to be told of frames that are not in the
-			// file. Stopping here leaves a log that the next start
-			// recovers up to its last complete commit.
-			fmt.Fprintf(os.Stderr, "balcao: writing the write-ahead log %s failed (SQLite code %d); stopping so that the next start recovers it\n", l.path, rc)
-			os.Exit(70)
+			stop(l, rc)
 		}
 	}
 	cfuncOf[xBarrierFunc](walVFS.barrier[(*lib.Tsqlite3_file)(cptr(pFile)).FpMethods])(tls, pFile)
 }
 
-// walWriteCounts reports, for the open logs whose path ends in suffix,
+// stop ends the process after a gathered write failed where SQLite cannot
+// be told: readers may be about to be told of frames or pages that are not
+// in the file. The next start recovers the database from its log up to
+// its last complete commit (and copies it again), as after a crash.
+func stop(l *gathered, rc int32) {
+	fmt.Fprintf(os.Stderr, "balcao: writing %s failed (SQLite code %d); stopping so that the next start recovers the database from its log\n", l.path, rc)
+	os.Exit(70)
+}
+
+// writeCounts reports, for the open files whose path ends in suffix,
 // how many writes SQLite made and how many reached the file (for tests).
-func walWriteCounts(suffix string) (writes, flushes uint64) {
+func writeCounts(suffix string) (writes, flushes uint64) {
 	walVFS.mu.RLock()
 	defer walVFS.mu.RUnlock()
-	for _, l := range walVFS.logs {
+	for _, l := range walVFS.files {
 		if len(l.path) >= len(suffix) && l.path[len(l.path)-len(suffix):] == suffix {
 			l.mu.Lock()
 			writes, flushes = writes+l.writes, flushes+l.flushes

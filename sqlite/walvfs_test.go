@@ -4,19 +4,22 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // openPair opens a database as Open does: a writer through the WAL VFS and
 // a reader through the default one, as the store's two pools.
-func openPair(t *testing.T, writerPragmas string) (w, r *sql.DB, name string) {
+func openPair(t *testing.T, writerPragmas string) (w, r *sql.DB, path string) {
 	t.Helper()
 	if err := registerWALVFS(); err != nil {
 		t.Fatal(err)
 	}
-	name = t.Name() + ".db"
-	path := filepath.Join(t.TempDir(), name)
+	path = filepath.Join(t.TempDir(), t.Name()+".db")
 	w, err := sql.Open("sqlite", "file:"+path+"?vfs="+walVFSName+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"+writerPragmas)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +33,7 @@ func openPair(t *testing.T, writerPragmas string) (w, r *sql.DB, name string) {
 	if _, err := w.Exec(`CREATE TABLE docs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	return w, r, name
+	return w, r, path
 }
 
 func body(i, size int) []byte { return bytes.Repeat([]byte{byte('a' + i%26)}, size) }
@@ -38,10 +41,11 @@ func body(i, size int) []byte { return bytes.Repeat([]byte{byte('a' + i%26)}, si
 // A transaction's pages reach the log in one write at its commit (two a
 // page before), and a reader sees them as soon as the commit returns.
 func TestWALCommitIsOneWrite(t *testing.T) {
-	w, r, name := openPair(t, "")
+	w, r, path := openPair(t, "")
+	name := filepath.Base(path)
 	ctx := context.Background()
 	for round := range 3 {
-		writes0, flushes0 := walWriteCounts(name + "-wal")
+		writes0, flushes0 := writeCounts(name + "-wal")
 		tx, err := w.BeginTx(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +59,7 @@ func TestWALCommitIsOneWrite(t *testing.T) {
 		if err := tx.Commit(); err != nil {
 			t.Fatal(err)
 		}
-		writes, flushes := walWriteCounts(name + "-wal")
+		writes, flushes := writeCounts(name + "-wal")
 		if writes-writes0 < 40 || flushes-flushes0 != 1 {
 			t.Errorf("round %d: SQLite wrote %d times and the file was written %d times; want at least 40 and exactly 1",
 				round, writes-writes0, flushes-flushes0)
@@ -72,7 +76,8 @@ func TestWALCommitIsOneWrite(t *testing.T) {
 // read them back, stores every byte; the unix VFS's limit of 128 KiB a
 // write is respected.
 func TestWALLargeTransactionSpills(t *testing.T) {
-	w, r, name := openPair(t, "&_pragma=cache_size(20)")
+	w, r, path := openPair(t, "&_pragma=cache_size(20)")
+	name := filepath.Base(path)
 	ctx := context.Background()
 	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
@@ -94,7 +99,7 @@ func TestWALLargeTransactionSpills(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if _, flushes := walWriteCounts(name + "-wal"); flushes < 6_000_000/flushPiece {
+	if _, flushes := writeCounts(name + "-wal"); flushes < 6_000_000/flushPiece {
 		t.Errorf("the log was written %d times for 6 MB, want at least %d (pieces under 128 KiB)", flushes, 6_000_000/flushPiece)
 	}
 	rs, err := r.Query(`SELECT id, body FROM docs ORDER BY id`)
@@ -121,4 +126,151 @@ func TestWALLargeTransactionSpills(t *testing.T) {
 	if err := r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 		t.Fatalf("integrity_check: %q, %v", check, err)
 	}
+}
+
+// A checkpoint's pages reach the database file in runs, one write each,
+// and a reader that then reads the database file, not the log, finds
+// every byte.
+func TestCheckpointWritesRuns(t *testing.T) {
+	w, r, path := openPair(t, "")
+	name := filepath.Base(path)
+	ctx := context.Background()
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows, size = 200, 3000
+	for i := range rows {
+		if _, err := tx.Exec(`INSERT INTO docs (body) VALUES (?)`, body(i, size)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	writes0, flushes0 := writeCounts(name)
+	var busy, logged, copied int
+	if err := w.QueryRow(`PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &copied); err != nil || busy != 0 {
+		t.Fatalf("checkpoint: busy %d, %v", busy, err)
+	}
+	writes, flushes := writeCounts(name)
+	if writes-writes0 < rows || flushes-flushes0 > (writes-writes0)/10 {
+		t.Errorf("the checkpoint wrote %d pages in %d writes to the database file; want at least %d pages, in at most a tenth as many writes",
+			writes-writes0, flushes-flushes0, rows)
+	}
+	rs, err := r.Query(`SELECT id, body FROM docs ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	n := 0
+	for rs.Next() {
+		var id int
+		var b []byte
+		if err := rs.Scan(&id, &b); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, body(id-1, size)) {
+			t.Fatalf("row %d differs from what was written", id)
+		}
+		n++
+	}
+	if n != rows {
+		t.Fatalf("the reader found %d rows, want %d", n, rows)
+	}
+	var check string
+	if err := r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check: %q, %v", check, err)
+	}
+}
+
+// Readers on the plain VFS, reading all the time while a writer commits
+// and checkpoints copy the log beside it (both through the gathering
+// VFS), always find what was committed.
+func TestReadersFollowWritesAndCheckpoints(t *testing.T) {
+	w, r, path := openPair(t, "")
+	// A second connection through the VFS for the checkpoints, as the
+	// store's checkpointer has.
+	ck, err := sql.Open("sqlite", "file:"+path+"?vfs="+walVFSName+"&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ck.Close()
+	const size = 5000
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	var last atomic.Int64
+	go func() { // checkpoints
+		for {
+			select {
+			case <-stop:
+				errs <- nil
+				return
+			default:
+			}
+			if _, err := ck.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				errs <- err
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	for range 2 { // readers
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				n := last.Load()
+				if n == 0 {
+					continue
+				}
+				var id int64
+				var b []byte
+				if err := r.QueryRow(`SELECT id, body FROM docs WHERE id = ?`, 1+rand.Int64N(n)).Scan(&id, &b); err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(b, body(int(id-1), size)) {
+					errs <- fmt.Errorf("row %d read back differs from what was committed", id)
+					return
+				}
+			}
+		}()
+	}
+	for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); {
+		tx, err := w.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		for range 3 {
+			res, err := tx.Exec(`INSERT INTO docs (body) VALUES (x'')`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, _ = res.LastInsertId()
+			if _, err := tx.Exec(`UPDATE docs SET body = ? WHERE id = ?`, body(int(id-1), size), id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		last.Store(id)
+	}
+	close(stop)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var check string
+	if err := r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check: %q, %v", check, err)
+	}
+	t.Logf("%d rows written and read back", last.Load())
 }
