@@ -38,6 +38,44 @@ func openPair(t *testing.T, writerPragmas string) (w, r *sql.DB, path string) {
 
 func body(i, size int) []byte { return bytes.Repeat([]byte{byte('a' + i%26)}, size) }
 
+// readsBack checks that r reads rows rows of docs, each the body written
+// for it, and that the database is whole.
+func readsBack(t *testing.T, r *sql.DB, rows, size int) {
+	t.Helper()
+	rs, err := r.Query(`SELECT id, body FROM docs ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	n := 0
+	for rs.Next() {
+		var id int
+		var b []byte
+		if err := rs.Scan(&id, &b); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, body(id-1, size)) {
+			t.Fatalf("row %d: %d bytes differ from what was written", id, len(b))
+		}
+		n++
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != rows {
+		t.Fatalf("the reader found %d rows, want %d", n, rows)
+	}
+	integral(t, r)
+}
+
+func integral(t *testing.T, r *sql.DB) {
+	t.Helper()
+	var check string
+	if err := r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check: %q, %v", check, err)
+	}
+}
+
 // A transaction's pages reach the log in one write at its commit (two a
 // page before), and a reader sees them as soon as the commit returns.
 func TestWALCommitIsOneWrite(t *testing.T) {
@@ -102,30 +140,7 @@ func TestWALLargeTransactionSpills(t *testing.T) {
 	if _, flushes := writeCounts(name + "-wal"); flushes < 6_000_000/flushPiece {
 		t.Errorf("the log was written %d times for 6 MB, want at least %d (pieces under 128 KiB)", flushes, 6_000_000/flushPiece)
 	}
-	rs, err := r.Query(`SELECT id, body FROM docs ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
-	n := 0
-	for rs.Next() {
-		var id int
-		var b []byte
-		if err := rs.Scan(&id, &b); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(b, body(id-1, size)) {
-			t.Fatalf("row %d: %d bytes differ from what was written", id, len(b))
-		}
-		n++
-	}
-	if n != rows {
-		t.Fatalf("the reader found %d rows, want %d", n, rows)
-	}
-	var check string
-	if err := r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
-		t.Fatalf("integrity_check: %q, %v", check, err)
-	}
+	readsBack(t, r, rows, size)
 }
 
 // A checkpoint's pages reach the database file in runs, one write each,
@@ -158,30 +173,7 @@ func TestCheckpointWritesRuns(t *testing.T) {
 		t.Errorf("the checkpoint wrote %d pages in %d writes to the database file; want at least %d pages, in at most a tenth as many writes",
 			writes-writes0, flushes-flushes0, rows)
 	}
-	rs, err := r.Query(`SELECT id, body FROM docs ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
-	n := 0
-	for rs.Next() {
-		var id int
-		var b []byte
-		if err := rs.Scan(&id, &b); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(b, body(id-1, size)) {
-			t.Fatalf("row %d differs from what was written", id)
-		}
-		n++
-	}
-	if n != rows {
-		t.Fatalf("the reader found %d rows, want %d", n, rows)
-	}
-	var check string
-	if err := r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
-		t.Fatalf("integrity_check: %q, %v", check, err)
-	}
+	readsBack(t, r, rows, size)
 }
 
 // Readers on the plain VFS, reading all the time while a writer commits
@@ -268,9 +260,6 @@ func TestReadersFollowWritesAndCheckpoints(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var check string
-	if err := r.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
-		t.Fatalf("integrity_check: %q, %v", check, err)
-	}
+	integral(t, r)
 	t.Logf("%d rows written and read back", last.Load())
 }
