@@ -422,7 +422,8 @@ func (c *trackedConn) closeIfIdle(writeTimeout time.Duration) {
 	// The connection's goroutine is waiting for a command; a 421 tells a
 	// client in mid-transaction to retry later rather than guess.
 	c.Conn.SetWriteDeadline(time.Now().Add(min(writeTimeout, time.Second)))
-	io.WriteString(c.Conn, "421 4.3.2 Service shutting down, try again later\r\n")
+	// Through the held replies, so that any reply not yet sent goes first.
+	io.WriteString(c, "421 4.3.2 Service shutting down, try again later\r\n")
 	c.Close()
 }
 
