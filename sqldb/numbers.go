@@ -37,6 +37,16 @@ type blockDrawal struct {
 	err         error
 }
 
+// failed reports whether the draw has ended with an error.
+func (d *blockDrawal) failed() bool {
+	select {
+	case <-d.done:
+		return d.err != nil
+	default:
+		return false
+	}
+}
+
 // ReserveTicketNumber draws a ticket number before the ticket's own
 // transaction, so that whatever names it (the acknowledgement's subject,
 // its Message-ID, its text) is written before the database's writer is
@@ -70,7 +80,9 @@ func (db *DB) blockNumber(ctx context.Context, year int) (int64, error) {
 			return seq, nil
 		}
 		d := b.ahead[year]
-		if d == nil {
+		if d == nil || d.failed() {
+			// A draw made in the background that failed is not this
+			// caller's error: it draws again.
 			d = db.drawAhead(year)
 		}
 		b.mu.Unlock()
