@@ -38,10 +38,11 @@ import (
 //   - in the log, when the page of a commit frame has been written (the
 //     frame header says the transaction ends there), so that a failed
 //     write fails the commit;
-//   - at every memory barrier, should SQLite ever publish frames another
-//     way (a write that fails there cannot fail anything any more: the
-//     process stops, and the next start recovers the database from its
-//     log, as after a crash);
+//   - in the log, at every memory barrier, should SQLite ever publish
+//     frames another way (a write that fails there cannot fail anything
+//     any more: the process stops, and the next start recovers the
+//     database from its log, as after a crash; the same at the end of a
+//     checkpoint);
 //   - before every file control (SQLITE_FCNTL_CKPT_DONE among them), sync,
 //     truncation, size, unlock, memory mapping and close of the file, and
 //     before a read that overlaps them;
@@ -273,12 +274,21 @@ func gRead(tls *libc.TLS, pFile uintptr, zBuf uintptr, iAmt int32, iOfst lib.Tsq
 	return cfuncOf[xReadFunc](l.orig.FxRead)(tls, pFile, zBuf, iAmt, iOfst)
 }
 
-// flushed runs f once the gathered bytes are written.
-func flushed(tls *libc.TLS, pFile uintptr, f func(l *gathered) int32) int32 {
+// flushFile writes what is gathered for pFile. What runs next runs
+// without the lock: only the file's own connection adds to what is
+// gathered, and it is busy with that, while a sync or a truncation held
+// under the lock would hold the writer's commits at their memory barrier.
+func flushFile(tls *libc.TLS, pFile uintptr) (*gathered, int32) {
 	l := fileOf(pFile)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if rc := l.flush(tls); rc != lib.SQLITE_OK {
+	return l, l.flush(tls)
+}
+
+// flushed runs f once the gathered bytes are written.
+func flushed(tls *libc.TLS, pFile uintptr, f func(l *gathered) int32) int32 {
+	l, rc := flushFile(tls, pFile)
+	if rc != lib.SQLITE_OK {
 		return rc
 	}
 	return f(l)
@@ -321,14 +331,11 @@ func gClose(tls *libc.TLS, pFile uintptr) int32 {
 // after its last page and before it tells readers that the log was copied;
 // a lock released or a page mapped must find the file as SQLite left it.
 func gFileControl(tls *libc.TLS, pFile uintptr, op int32, pArg uintptr) int32 {
-	l := fileOf(pFile)
-	l.mu.Lock()
-	rc := l.flush(tls)
-	l.mu.Unlock()
+	l, rc := flushFile(tls, pFile)
 	if rc != lib.SQLITE_OK {
 		if op == lib.SQLITE_FCNTL_CKPT_DONE {
 			// SQLite does not look at this call's result: it is about to
-			// tell readers the pages are in the database file.
+			// let readers read the pages from the database file.
 			stop(l, rc)
 		}
 		return rc
@@ -348,13 +355,18 @@ func gFetch(tls *libc.TLS, pFile uintptr, iOfst lib.Tsqlite3_int64, iAmt int32, 
 	})
 }
 
-// gShmBarrier writes out everything gathered before the barrier: SQLite
-// places one between the two copies of the index header that publish new
-// frames to readers.
+// gShmBarrier writes out the logs' gathered frames before the barrier:
+// SQLite places one between the two copies of the index header that
+// publish new frames to readers. (The database files' gathered pages wait
+// for the end of their checkpoint: readers read pages there only once it
+// has said so.)
 func gShmBarrier(tls *libc.TLS, pFile uintptr) {
 	walVFS.mu.RLock()
 	defer walVFS.mu.RUnlock()
 	for _, l := range walVFS.files {
+		if !l.log {
+			continue
+		}
 		l.mu.Lock()
 		rc := l.flush(tls)
 		l.mu.Unlock()

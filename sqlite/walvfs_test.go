@@ -20,12 +20,12 @@ func openPair(t *testing.T, writerPragmas string) (w, r *sql.DB, path string) {
 		t.Fatal(err)
 	}
 	path = filepath.Join(t.TempDir(), t.Name()+".db")
-	w, err := sql.Open("sqlite", "file:"+path+"?vfs="+walVFSName+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"+writerPragmas)
+	w, err := sql.Open("sqlite", "file:"+path+"?vfs="+walVFSName+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_txlock=immediate"+writerPragmas)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.SetMaxOpenConns(1)
-	r, err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)")
+	r, err = sql.Open("sqlite", "file:"+path+"?_pragma=query_only(1)&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestReadersFollowWritesAndCheckpoints(t *testing.T) {
 	w, r, path := openPair(t, "")
 	// A second connection through the VFS for the checkpoints, as the
 	// store's checkpointer has.
-	ck, err := sql.Open("sqlite", "file:"+path+"?vfs="+walVFSName+"&_pragma=synchronous(NORMAL)")
+	ck, err := sql.Open("sqlite", "file:"+path+"?vfs="+walVFSName+"&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
