@@ -38,6 +38,24 @@ func openPair(t *testing.T, writerPragmas string) (w, r *sql.DB, path string) {
 
 func body(i, size int) []byte { return bytes.Repeat([]byte{byte('a' + i%26)}, size) }
 
+// insertRows writes n rows of docs in one transaction, the bodies of rows
+// first to first+n-1.
+func insertRows(t *testing.T, w *sql.DB, first, n, size int) {
+	t.Helper()
+	tx, err := w.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := first; i < first+n; i++ {
+		if _, err := tx.Exec(`INSERT INTO docs (body) VALUES (?)`, body(i, size)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // readsBack checks that r reads rows rows of docs, each the body written
 // for it, and that the database is whole.
 func readsBack(t *testing.T, r *sql.DB, rows, size int) {
@@ -81,22 +99,10 @@ func integral(t *testing.T, r *sql.DB) {
 func TestWALCommitIsOneWrite(t *testing.T) {
 	w, r, path := openPair(t, "")
 	name := filepath.Base(path)
-	ctx := context.Background()
 	for round := range 3 {
 		writes0, flushes0 := writeCounts(name + "-wal")
-		tx, err := w.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		// Twenty rows of 3 KB: one page each, about 80 KB in the log.
-		for i := range 20 {
-			if _, err := tx.Exec(`INSERT INTO docs (body) VALUES (?)`, body(i, 3000)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		insertRows(t, w, 20*round, 20, 3000)
 		writes, flushes := writeCounts(name + "-wal")
 		if writes-writes0 < 40 || flushes-flushes0 != 1 {
 			t.Errorf("round %d: SQLite wrote %d times and the file was written %d times; want at least 40 and exactly 1",
@@ -149,20 +155,8 @@ func TestWALLargeTransactionSpills(t *testing.T) {
 func TestCheckpointWritesRuns(t *testing.T) {
 	w, r, path := openPair(t, "")
 	name := filepath.Base(path)
-	ctx := context.Background()
-	tx, err := w.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const rows, size = 200, 3000
-	for i := range rows {
-		if _, err := tx.Exec(`INSERT INTO docs (body) VALUES (?)`, body(i, size)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	insertRows(t, w, 0, rows, size)
 	writes0, flushes0 := writeCounts(name)
 	var busy, logged, copied int
 	if err := w.QueryRow(`PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &copied); err != nil || busy != 0 {
@@ -192,7 +186,9 @@ func TestReadersFollowWritesAndCheckpoints(t *testing.T) {
 	stop := make(chan struct{})
 	errs := make(chan error, 4)
 	var last atomic.Int64
-	go func() { // checkpoints
+	// Each runs step until stop is closed, then reports nil, or its
+	// first error at once.
+	until := func(step func() error) {
 		for {
 			select {
 			case <-stop:
@@ -200,38 +196,33 @@ func TestReadersFollowWritesAndCheckpoints(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := ck.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+			if err := step(); err != nil {
 				errs <- err
 				return
 			}
-			time.Sleep(time.Millisecond)
 		}
-	}()
+	}
+	go until(func() error { // checkpoints
+		_, err := ck.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		time.Sleep(time.Millisecond)
+		return err
+	})
 	for range 2 { // readers
-		go func() {
-			for {
-				select {
-				case <-stop:
-					errs <- nil
-					return
-				default:
-				}
-				n := last.Load()
-				if n == 0 {
-					continue
-				}
-				var id int64
-				var b []byte
-				if err := r.QueryRow(`SELECT id, body FROM docs WHERE id = ?`, 1+rand.Int64N(n)).Scan(&id, &b); err != nil {
-					errs <- err
-					return
-				}
-				if !bytes.Equal(b, body(int(id-1), size)) {
-					errs <- fmt.Errorf("row %d read back differs from what was committed", id)
-					return
-				}
+		go until(func() error {
+			n := last.Load()
+			if n == 0 {
+				return nil
 			}
-		}()
+			var id int64
+			var b []byte
+			if err := r.QueryRow(`SELECT id, body FROM docs WHERE id = ?`, 1+rand.Int64N(n)).Scan(&id, &b); err != nil {
+				return err
+			}
+			if !bytes.Equal(b, body(int(id-1), size)) {
+				return fmt.Errorf("row %d read back differs from what was committed", id)
+			}
+			return nil
+		})
 	}
 	for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); {
 		tx, err := w.Begin()
