@@ -313,10 +313,7 @@ func gFileSize(tls *libc.TLS, pFile uintptr, pSize uintptr) int32 {
 }
 
 func gClose(tls *libc.TLS, pFile uintptr) int32 {
-	l := fileOf(pFile)
-	l.mu.Lock()
-	rc := l.flush(tls)
-	l.mu.Unlock()
+	l, rc := flushFile(tls, pFile)
 	walVFS.mu.Lock()
 	delete(walVFS.files, pFile)
 	walVFS.mu.Unlock()
