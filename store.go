@@ -92,6 +92,17 @@ type StaleFilter struct {
 	Limit          int
 }
 
+// WriteStats counts what a store's single writer has done since it opened
+// (SQLite's group commit): transactions committed, the write requests they
+// carried (their ratio is the mean batch), and the flushes of the log that
+// made them durable with the time those took. A store that offers them has
+// a method WriteStats() (WriteStats, bool).
+type WriteStats struct {
+	Batches, Requests int64
+	Flushes           int64
+	FlushTime         time.Duration
+}
+
 // Store is the persistence the desk needs. SQLite and PostgreSQL implement
 // it, and one conformance suite (storetest) holds both to the same behaviour.
 type Store interface {

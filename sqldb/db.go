@@ -90,6 +90,15 @@ func (db *DB) WaitDurable(ctx context.Context) error {
 	return db.group.waitDurable(ctx)
 }
 
+// WriteStats counts the single writer's batches and flushes (SQLite); false
+// when writes are not grouped (PostgreSQL).
+func (db *DB) WriteStats() (balcao.WriteStats, bool) {
+	if db.group == nil {
+		return balcao.WriteStats{}, false
+	}
+	return db.group.stats(), true
+}
+
 // BetweenWrites runs fn with the writer's pool. With group commit (SQLite's
 // single writer) fn runs on the committer's goroutine between two batches:
 // no write transaction of the store is open meanwhile, and writes wait for

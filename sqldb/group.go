@@ -7,6 +7,9 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"balcao"
 )
 
 // txFunc is a unit of write work. It must do all its writing through tx and
@@ -60,6 +63,9 @@ type groupCommitter struct {
 	durable   int64
 	synced    chan struct{} // closed and replaced at each sync
 	syncErr   error         // a failed flush: nothing written after it is trusted
+
+	// What the committer has done, for WriteStats.
+	batches, requests, flushes, flushNanos atomic.Int64
 }
 
 // syncItem is a committed batch waiting for the flush that makes it durable.
@@ -180,7 +186,11 @@ func (g *groupCommitter) syncLoop() {
 		err := g.syncErr
 		g.mu.Unlock()
 		if err == nil {
-			if err = g.sync(); err != nil {
+			start := time.Now()
+			err = g.sync()
+			g.flushes.Add(1)
+			g.flushNanos.Add(int64(time.Since(start)))
+			if err != nil {
 				// After a failed flush the kernel may have dropped the
 				// pages: no later write can be called durable.
 				err = fmt.Errorf("sqldb: flushing the database log to disk: %w", err)
@@ -311,6 +321,10 @@ collect:
 	// The batch takes its number before the commit makes it visible.
 	seq := g.committed.Add(1)
 	err = tx.Commit()
+	if err == nil {
+		g.batches.Add(1)
+		g.requests.Add(int64(len(batch)))
+	}
 	if g.sync == nil {
 		g.answer(batch, errs, err)
 		return
@@ -364,4 +378,10 @@ func safeRun(fn txFunc, tx *sql.Tx) (err error) {
 		}
 	}()
 	return fn(tx)
+}
+
+// stats reads the committer's counters.
+func (g *groupCommitter) stats() balcao.WriteStats {
+	return balcao.WriteStats{Batches: g.batches.Load(), Requests: g.requests.Load(), Flushes: g.flushes.Load(),
+		FlushTime: time.Duration(g.flushNanos.Load())}
 }

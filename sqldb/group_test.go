@@ -175,6 +175,12 @@ func TestGroupCommitAnswersOnlyAfterTheLogIsSynced(t *testing.T) {
 	if err := g.waitDurable(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// The counters published as metrics say the same: two commits carrying
+	// four writes, two flushes, the first held for at least 50 ms.
+	st := g.stats()
+	if st.Batches != 2 || st.Requests != 4 || st.Flushes != 2 || st.FlushTime < 50*time.Millisecond {
+		t.Fatalf("stats = %+v, want 2 batches, 4 requests, 2 flushes taking 50 ms or more", st)
+	}
 }
 
 func TestGroupCommitFailedFlushFailsEveryLaterWrite(t *testing.T) {

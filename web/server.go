@@ -69,6 +69,9 @@ func (s *Server) Handler() http.Handler {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	}, []string{"route"})
 	s.registry.MustRegister(s.requests, s.duration)
+	if ws, ok := s.Store.(writeStatser); ok {
+		s.registry.MustRegister(newWriteCollector(ws))
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)

@@ -397,6 +397,18 @@ func TestEndToEnd(t *testing.T) {
 			if !strings.Contains(string(metrics), `balcao_http_requests_total{code="401",method="GET",route="GET /api/v1/tickets"}`) {
 				t.Fatalf("metrics lack the request counter:\n%.2000s", metrics)
 			}
+			// SQLite's single writer has committed the tickets created
+			// above and flushed its log; PostgreSQL has no such writer.
+			for _, metric := range []string{"balcao_store_write_batches_total", "balcao_store_write_requests_total", "balcao_store_log_flushes_total"} {
+				m := regexp.MustCompile(`(?m)^` + metric + ` (\d+)$`).FindSubmatch(metrics)
+				if name == "postgres" {
+					if m != nil {
+						t.Fatalf("metrics: %s on PostgreSQL", metric)
+					}
+				} else if m == nil || string(m[1]) == "0" {
+					t.Fatalf("metrics: %s missing or zero:\n%.3000s", metric, metrics)
+				}
+			}
 
 			// Revoked tokens stop working.
 			r = balcaoCmd(t, environ, "", "token", "list")
