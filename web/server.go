@@ -1,6 +1,7 @@
-// Package web is Balcão's HTTP face: health and metrics endpoints, the REST
-// API (described by an OpenAPI 3.1 document generated from its Go types),
-// and, later, the agent console and the requester portal.
+// Package web is Balcão's HTTP face: health and metrics endpoints and the
+// REST API (described by an OpenAPI 3.1 document generated from its Go
+// types). The agent console (package desk) is served beside it, through
+// Server.Instrument.
 package web
 
 import (
