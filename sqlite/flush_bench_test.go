@@ -13,11 +13,11 @@ import (
 
 // BenchmarkLogFlush writes a commit's worth of log in place and flushes it,
 // as the group committer's flusher does, and reports the CPU the process
-// spent a round (user and system: most of a flush's cost is the kernel's,
-// and grows with the bytes flushed). 40 KiB is about one message's frames,
-// 300 KiB a commit of four under the load test.
+// spent a round (user and system: a flush's cost is mostly the kernel's).
+// 40 KiB is about one message's frames, 300 KiB a commit of four under the
+// load test; the two tell how much of a flush's cost is fixed.
 //
-//	go test -run '^$' -bench LogFlush -benchtime 1000x ./sqlite/
+//	go test -run '^$' -bench LogFlush -benchtime 2000x -count 3 ./sqlite/
 func BenchmarkLogFlush(b *testing.B) {
 	for _, size := range []int{40 << 10, 300 << 10} {
 		b.Run(strconv.Itoa(size>>10)+"KiB", func(b *testing.B) {
