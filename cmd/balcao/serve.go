@@ -113,12 +113,20 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	// Stop accepting connections and let in-flight requests finish.
+	// Stop accepting connections and let in-flight requests finish. The
+	// web and mail sides stop side by side: HTTP's listener closes at once
+	// instead of after the mail sessions have ended.
 	log.Info("shutting down: finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	mailSvc.stop(sctx)
-	if err := httpSrv.Shutdown(sctx); err != nil {
+	mailDone := make(chan struct{})
+	go func() {
+		defer close(mailDone)
+		mailSvc.stop(sctx)
+	}()
+	err = httpSrv.Shutdown(sctx)
+	<-mailDone
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
