@@ -102,6 +102,30 @@ type Server struct {
 	mu        sync.Mutex
 	listeners []*trackingListener
 	conns     map[*trackedConn]struct{}
+
+	sessions, accepted, refused, deferred, rcptRefused atomic.Int64
+}
+
+// Stats returns the server's counters.
+func (s *Server) Stats() balcao.MailStats {
+	return balcao.MailStats{Sessions: s.sessions.Load(), Accepted: s.accepted.Load(), Refused: s.refused.Load(),
+		Deferred: s.deferred.Load(), RecipientsRefused: s.rcptRefused.Load()}
+}
+
+// Protocol is "smtp" or "lmtp".
+func (s *Server) Protocol() string { return source(s.cfg.LMTP) }
+
+// count records a message's outcome from the reply it got.
+func (s *Server) count(err error) {
+	var se *gosmtp.SMTPError
+	switch {
+	case err == nil:
+		s.accepted.Add(1)
+	case errors.As(err, &se) && se.Code >= 500:
+		s.refused.Add(1)
+	default:
+		s.deferred.Add(1)
+	}
 }
 
 // NewServer returns a server for cfg that delivers to d. It does not
@@ -438,6 +462,7 @@ type session struct {
 }
 
 func (s *Server) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	s.sessions.Add(1)
 	tc, _ := c.Conn().(*trackedConn)
 	return &session{s: s, tc: tc, remote: c.Conn().RemoteAddr().String()}, nil
 }
@@ -450,10 +475,13 @@ var errShuttingDown = &gosmtp.SMTPError{
 
 func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
 	if ss.s.draining.Load() {
+		ss.s.count(errShuttingDown)
 		return errShuttingDown
 	}
 	if limit := ss.s.cfg.MaxMessageBytes; opts != nil && opts.Size > limit {
-		return tooLarge(limit)
+		err := tooLarge(limit)
+		ss.s.count(err)
+		return err
 	}
 	ss.from = from
 	ss.rcpts = nil
@@ -462,6 +490,7 @@ func (ss *session) Mail(from string, opts *gosmtp.MailOptions) error {
 
 func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 	if acc := ss.s.cfg.AcceptRecipient; acc != nil && !acc(strings.ToLower(to)) {
+		ss.s.rcptRefused.Add(1)
 		return &gosmtp.SMTPError{
 			Code:         550,
 			EnhancedCode: gosmtp.EnhancedCode{5, 1, 1},
@@ -491,7 +520,8 @@ func (ss *session) LMTPData(r io.Reader, status gosmtp.StatusCollector) error {
 	return err
 }
 
-func (ss *session) data(r io.Reader, from string, rcpts []string) error {
+func (ss *session) data(r io.Reader, from string, rcpts []string) (err error) {
+	defer func() { ss.s.count(err) }()
 	if ss.tc != nil {
 		ss.tc.beginData()
 	}

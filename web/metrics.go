@@ -49,3 +49,45 @@ func (c *writeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.flushes, prometheus.CounterValue, float64(st.Flushes))
 	ch <- prometheus.MustNewConstMetric(c.flushed, prometheus.CounterValue, st.FlushTime.Seconds())
 }
+
+// MailListener is a mail listener whose counters /metrics publishes
+// (smtp.Server).
+type MailListener interface {
+	Protocol() string
+	Stats() balcao.MailStats
+}
+
+// mailCollector publishes the mail listeners' counters, by protocol.
+type mailCollector struct {
+	listeners                       func() []MailListener
+	sessions, messages, rcptRefused *prometheus.Desc
+}
+
+func newMailCollector(listeners func() []MailListener) *mailCollector {
+	return &mailCollector{listeners: listeners,
+		sessions: prometheus.NewDesc("balcao_mail_sessions_total",
+			"Connections served by the inbound mail listeners.", []string{"protocol"}, nil),
+		messages: prometheus.NewDesc("balcao_mail_messages_total",
+			"Inbound messages by outcome: accepted (stored, 250), refused (5xx, the sender bounces it) or deferred (4xx, the sender retries).",
+			[]string{"protocol", "outcome"}, nil),
+		rcptRefused: prometheus.NewDesc("balcao_mail_recipients_refused_total",
+			"RCPT commands refused because the address is not one of the desk's.", []string{"protocol"}, nil),
+	}
+}
+
+func (c *mailCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.sessions
+	ch <- c.messages
+	ch <- c.rcptRefused
+}
+
+func (c *mailCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, l := range c.listeners() {
+		st, p := l.Stats(), l.Protocol()
+		ch <- prometheus.MustNewConstMetric(c.sessions, prometheus.CounterValue, float64(st.Sessions), p)
+		ch <- prometheus.MustNewConstMetric(c.messages, prometheus.CounterValue, float64(st.Accepted), p, "accepted")
+		ch <- prometheus.MustNewConstMetric(c.messages, prometheus.CounterValue, float64(st.Refused), p, "refused")
+		ch <- prometheus.MustNewConstMetric(c.messages, prometheus.CounterValue, float64(st.Deferred), p, "deferred")
+		ch <- prometheus.MustNewConstMetric(c.rcptRefused, prometheus.CounterValue, float64(st.RecipientsRefused), p)
+	}
+}

@@ -36,6 +36,9 @@ type Server struct {
 	// Levels holds the service levels of the catalogue; built from Catalog
 	// when nil.
 	Levels *sla.Book
+	// MailListeners, when set, returns the inbound mail listeners whose
+	// counters /metrics publishes; it is called at each scrape.
+	MailListeners func() []MailListener
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -72,6 +75,9 @@ func (s *Server) Handler() http.Handler {
 	s.registry.MustRegister(s.requests, s.duration)
 	if ws, ok := s.Store.(writeStatser); ok {
 		s.registry.MustRegister(newWriteCollector(ws))
+	}
+	if s.MailListeners != nil {
+		s.registry.MustRegister(newMailCollector(s.MailListeners))
 	}
 
 	mux := http.NewServeMux()

@@ -139,6 +139,18 @@ func TestMailEndToEnd(t *testing.T) {
 	if len(msgs) != 4 {
 		t.Fatalf("%d messages on the ticket, want 4 (request, ack, reply, answer)", len(msgs))
 	}
+
+	// /metrics counts the three SMTP sessions and the three messages
+	// accepted (the duplicate too: it is stored, once).
+	_, _, metrics := get(t, srv.base+"/metrics", "")
+	for _, line := range []string{`balcao_mail_sessions_total{protocol="smtp"} 3`,
+		`balcao_mail_messages_total{outcome="accepted",protocol="smtp"} 3`,
+		`balcao_mail_messages_total{outcome="refused",protocol="smtp"} 0`,
+		`balcao_mail_messages_total{outcome="deferred",protocol="smtp"} 0`} {
+		if !strings.Contains(string(metrics), line+"\n") {
+			t.Fatalf("metrics lack %s:\n%s", line, metrics)
+		}
+	}
 }
 
 func decodeQP(s string) string {

@@ -16,6 +16,7 @@ import (
 	"balcao/sla"
 	"balcao/smtp"
 	"balcao/sqldb"
+	"balcao/web"
 )
 
 // newIntake builds the email intake, which also writes the desk's other
@@ -32,6 +33,18 @@ type mailService struct {
 	servers []*smtp.Server
 	wg      sync.WaitGroup
 	cancel  context.CancelFunc
+}
+
+// listeners returns the inbound mail listeners, for /metrics.
+func (ms *mailService) listeners() []web.MailListener {
+	if ms == nil {
+		return nil
+	}
+	out := make([]web.MailListener, len(ms.servers))
+	for i, s := range ms.servers {
+		out[i] = s
+	}
+	return out
 }
 
 // startMail starts whatever the configuration asks for. Listening errors

@@ -71,7 +71,11 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		cfg.deriveBaseURL(ln.Addr().String()) // the real port when :0 was asked
 	}
 	in := newIntake(cfg, store, cat, levels, log)
-	srv := &web.Server{Store: store, Catalog: cat, Levels: levels, Notifier: in, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL}
+	// The mail listeners start after the web handler is built; /metrics
+	// reads them once HTTP serves, which is after they started.
+	var mailSvc *mailService
+	srv := &web.Server{Store: store, Catalog: cat, Levels: levels, Notifier: in, Clock: balcao.SystemClock{}, Logger: log, Version: version, BaseURL: cfg.BaseURL,
+		MailListeners: func() []web.MailListener { return mailSvc.listeners() }}
 	console := &desk.Server{Store: store, Catalog: cat, Clock: balcao.SystemClock{}, Logger: log, Replier: in,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), BaseURL: cfg.BaseURL}
 	root := http.NewServeMux()
@@ -91,7 +95,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 	log.Info("balcao listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", store.Dialect(),
 		"request_types", len(cat.RequestTypes()), "version", version)
-	mailSvc, err := startMail(ctx, cfg, store, cat, levels, in, log)
+	mailSvc, err = startMail(ctx, cfg, store, cat, levels, in, log)
 	if err != nil {
 		ln.Close()
 		return err
