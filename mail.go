@@ -28,6 +28,21 @@ type MailDeliverer interface {
 	DeliverMail(ctx context.Context, env Envelope, raw []byte) error
 }
 
+// MailStats counts what a mail listener (SMTP or LMTP) has done since it
+// started.
+type MailStats struct {
+	// Sessions is the connections served.
+	Sessions int64
+	// Accepted is the messages stored and answered 250; Refused, those
+	// answered with a permanent 5xx (invalid, too large, a line too
+	// long); Deferred, those answered with a transient 4xx (storing
+	// failed, the connection broke, shutting down): their senders retry.
+	Accepted, Refused, Deferred int64
+	// RecipientsRefused is the RCPT commands for addresses that are not
+	// the desk's.
+	RecipientsRefused int64
+}
+
 // OutboxStatus is the delivery state of an outgoing email.
 type OutboxStatus string
 

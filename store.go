@@ -103,21 +103,6 @@ type WriteStats struct {
 	FlushTime         time.Duration
 }
 
-// MailStats counts what a mail listener (SMTP or LMTP) has done since it
-// started.
-type MailStats struct {
-	// Sessions is the connections served.
-	Sessions int64
-	// Accepted is the messages stored and answered 250; Refused, those
-	// answered with a permanent 5xx (invalid, too large, a line too
-	// long); Deferred, those answered with a transient 4xx (storing
-	// failed, the connection broke, shutting down): their senders retry.
-	Accepted, Refused, Deferred int64
-	// RecipientsRefused is the RCPT commands for addresses that are not
-	// the desk's.
-	RecipientsRefused int64
-}
-
 // Store is the persistence the desk needs. SQLite and PostgreSQL implement
 // it, and one conformance suite (storetest) holds both to the same behaviour.
 type Store interface {
